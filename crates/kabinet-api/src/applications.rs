@@ -1,0 +1,178 @@
+//! Applications (заявления), their journal, and the account's activity log.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+
+/// The status of an application. The API carries these stable codes; the UI shows the
+/// portal's labels (see [`ApplicationStatus::label_ru`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+    /// Принято: the portal has received the application.
+    Accepted,
+    /// В обработке: a department is working on it.
+    InProgress,
+    /// Требуется уточнение: the department needs a document or an answer.
+    NeedsInfo,
+    /// Одобрено.
+    Approved,
+    /// Отклонено.
+    Rejected,
+}
+
+impl ApplicationStatus {
+    /// Every status, in workflow order.
+    pub const ALL: [ApplicationStatus; 5] =
+        [Self::Accepted, Self::InProgress, Self::NeedsInfo, Self::Approved, Self::Rejected];
+
+    /// The stable code, as on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Accepted => "accepted",
+            Self::InProgress => "in_progress",
+            Self::NeedsInfo => "needs_info",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    /// Parses a stable code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.code() == code)
+    }
+
+    /// The portal's Russian label.
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            Self::Accepted => "Принято",
+            Self::InProgress => "В обработке",
+            Self::NeedsInfo => "Требуется уточнение",
+            Self::Approved => "Одобрено",
+            Self::Rejected => "Отклонено",
+        }
+    }
+
+    /// Whether the application can no longer change.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Approved | Self::Rejected)
+    }
+}
+
+/// An application as it appears in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ApplicationSummary {
+    /// The application's id in this API.
+    pub id: String,
+    /// The number the portal shows to the person.
+    pub number: String,
+    /// Code of the service applied for.
+    pub service_code: String,
+    /// Title of the service.
+    pub title: String,
+    /// The department that handles it.
+    pub department: String,
+    /// Current status.
+    pub status: ApplicationStatus,
+    /// When it was submitted.
+    #[serde(with = "time::serde::rfc3339")]
+    pub submitted_at: OffsetDateTime,
+    /// When its status last changed.
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+/// One status change in an application's journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct JournalEntry {
+    /// The status entered.
+    pub status: ApplicationStatus,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// The department that made the change.
+    pub department: String,
+    /// What the department said, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// An application with its whole journal, oldest entry first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Application {
+    /// The application itself.
+    #[serde(flatten)]
+    pub summary: ApplicationSummary,
+    /// Every status change.
+    pub journal: Vec<JournalEntry>,
+}
+
+/// One page of applications, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ApplicationsPage {
+    /// The applications on this page.
+    pub items: Vec<ApplicationSummary>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// Query of [`crate::routes::APPLICATIONS`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ApplicationsQuery {
+    /// Only applications in this status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ApplicationStatus>,
+    /// The `next_cursor` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// Page size, 1 to 100; 20 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// A status change pushed through the sandbox's admin endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StatusChange {
+    /// The new status.
+    pub status: ApplicationStatus,
+    /// What the department says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// The kind of an entry in the account's activity log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    /// A successful sign-in.
+    SignIn,
+    /// A failed sign-in attempt (wrong password or code).
+    SignInFailed,
+    /// The account was locked after too many failed attempts.
+    AccountLocked,
+    /// A session was ended or a token revoked.
+    SignOut,
+    /// A refresh token was used twice; its whole session was revoked.
+    TokenReuse,
+}
+
+/// One entry of the activity log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ActivityEntry {
+    /// What happened.
+    pub kind: ActivityKind,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// Whether it is a security event the person should look at.
+    pub security: bool,
+}
+
+/// The newest entries of the activity log, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ActivityPage {
+    /// The entries.
+    pub items: Vec<ActivityEntry>,
+}
