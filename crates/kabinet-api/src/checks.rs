@@ -3,11 +3,7 @@
 
 /// The digits of `input`, or `None` when it holds anything but digits, spaces and hyphens.
 fn digits_of(input: &str) -> Option<Vec<u32>> {
-    input
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-'))
-        .map(|c| c.to_digit(10))
-        .collect()
+    input.chars().filter(|c| !matches!(c, ' ' | '-')).map(|c| c.to_digit(10)).collect()
 }
 
 /// Whether `input` is a SNILS with a correct check number. Spaces and hyphens are ignored.
@@ -53,8 +49,7 @@ pub fn is_valid_inn(input: &str) -> bool {
         10 => inn_check_digit(&digits[..9], &[2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[9],
         12 => {
             inn_check_digit(&digits[..10], &[7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[10]
-                && inn_check_digit(&digits[..11], &[3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8])
-                    == digits[11]
+                && inn_check_digit(&digits[..11], &[3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[11]
         }
         _ => false,
     }

@@ -1,0 +1,317 @@
+//! The portal API (`/api/v1`): profile, applications, the change feed and the activity log.
+//! Every request carries a bearer access token, checked in full each time.
+
+use std::time::Duration;
+
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use kabinet_api::events::{MAX_WAIT_SECONDS, POLL_INTERVAL_HEADER};
+use kabinet_api::problem::PROBLEM_CONTENT_TYPE;
+use kabinet_api::{
+    ActivityPage, Application, ApplicationsPage, ApplicationsQuery, ErrorCode, EventsPage,
+    EventsQuery, Problem, Profile, routes,
+};
+
+use crate::Portal;
+use crate::oidc::{bearer, challenge};
+use crate::tokens::{self, AccessClaims, Rejection};
+use crate::{accounts, applications, feed};
+
+/// The API's routes.
+pub fn router() -> Router<Portal> {
+    Router::new()
+        .route(routes::ME, get(me))
+        .route(routes::APPLICATIONS, get(list_applications))
+        .route(routes::APPLICATION, get(application))
+        .route(routes::EVENTS, get(events))
+        .route(routes::ACTIVITY, get(activity))
+        .route(routes::OPENAPI, get(openapi))
+}
+
+/// An API error, sent as `application/problem+json`.
+#[derive(Debug)]
+pub struct ApiError {
+    problem: Problem,
+    rejection: Option<Option<Rejection>>,
+}
+
+impl ApiError {
+    /// A 400 with a detail the person can act on.
+    pub fn invalid(detail: impl Into<String>) -> Self {
+        Self::new(
+            ErrorCode::InvalidRequest,
+            StatusCode::BAD_REQUEST,
+            "invalid request",
+            Some(detail.into()),
+        )
+    }
+
+    /// A 404.
+    pub fn not_found() -> Self {
+        Self::new(ErrorCode::NotFound, StatusCode::NOT_FOUND, "not found", None)
+    }
+
+    /// A 403.
+    pub fn forbidden(detail: &str) -> Self {
+        Self::new(ErrorCode::Forbidden, StatusCode::FORBIDDEN, "forbidden", Some(detail.to_owned()))
+    }
+
+    /// A 401 for a missing or refused token.
+    pub fn unauthorized(rejection: Option<Rejection>) -> Self {
+        let detail = rejection.map_or("a bearer token is required", Rejection::describe);
+        let mut err = Self::new(
+            ErrorCode::InvalidToken,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            Some(detail.to_owned()),
+        );
+        err.rejection = Some(rejection);
+        err
+    }
+
+    /// A 500 whose cause goes to the log, not to the client.
+    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "request failed");
+        Self::new(ErrorCode::Internal, StatusCode::INTERNAL_SERVER_ERROR, "internal error", None)
+    }
+
+    fn new(code: ErrorCode, status: StatusCode, title: &str, detail: Option<String>) -> Self {
+        Self { problem: Problem::new(code, status.as_u16(), title, detail), rejection: None }
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(err: rusqlite::Error) -> Self {
+        Self::internal(&err)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, Json(self.problem)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_CONTENT_TYPE));
+        if let Some(rejection) = self.rejection {
+            headers.insert(header::WWW_AUTHENTICATE, challenge(rejection));
+        }
+        response
+    }
+}
+
+/// The person a request acts for, from a verified access token.
+pub struct Caller {
+    /// The person id.
+    pub oid: i64,
+    /// The token's claims.
+    pub claims: AccessClaims,
+}
+
+impl FromRequestParts<Portal> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, portal: &Portal) -> Result<Self, ApiError> {
+        let token = bearer(&parts.headers).ok_or_else(|| ApiError::unauthorized(None))?;
+        let claims =
+            tokens::verify_access(portal, token).map_err(|r| ApiError::unauthorized(Some(r)))?;
+        let oid = claims.oid().ok_or_else(|| ApiError::unauthorized(Some(Rejection::Invalid)))?;
+        Ok(Self { oid, claims })
+    }
+}
+
+fn private(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    response
+}
+
+/// The person's profile.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "profile",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The profile, as far as the token's scopes allow", body = Profile),
+        (status = 401, description = "Missing or refused token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn me(State(portal): State<Portal>, caller: Caller) -> Result<Response, ApiError> {
+    let account = accounts::by_oid(&portal.store().lock(), caller.oid)?
+        .ok_or_else(|| ApiError::unauthorized(Some(Rejection::Invalid)))?;
+    Ok(private(Json(account.profile(&caller.claims.scopes())).into_response()))
+}
+
+/// The person's applications, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications",
+    tag = "applications",
+    security(("bearer" = [])),
+    params(ApplicationsQuery),
+    responses(
+        (status = 200, description = "One page of applications", body = ApplicationsPage),
+        (status = 400, description = "A bad cursor, limit or status", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or refused token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn list_applications(
+    State(portal): State<Portal>,
+    caller: Caller,
+    query: Result<Query<ApplicationsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|err| ApiError::invalid(err.body_text()))?;
+    let limit = query.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::invalid("limit must be between 1 and 100"));
+    }
+    let before = match query.cursor.as_deref() {
+        Some(cursor) => Some(
+            applications::decode_cursor(cursor)
+                .ok_or_else(|| ApiError::invalid("the cursor is not one this API issued"))?,
+        ),
+        None => None,
+    };
+    let (items, next_cursor) =
+        applications::page(&portal.store().lock(), caller.oid, query.status, before, limit)?;
+    Ok(private(Json(ApplicationsPage { items, next_cursor }).into_response()))
+}
+
+/// One application with its journal.
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications/{id}",
+    tag = "applications",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The application id")),
+    responses(
+        (status = 200, description = "The application and every status change", body = Application),
+        (status = 401, description = "Missing or refused token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn application(
+    State(portal): State<Portal>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let found = applications::get(&portal.store().lock(), caller.oid, id)?;
+    Ok(private(Json(found.ok_or_else(ApiError::not_found)?).into_response()))
+}
+
+fn etag_for(latest: i64) -> String {
+    format!("\"feed-{latest}\"")
+}
+
+fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|tag| {
+            let tag = tag.trim();
+            tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag
+        })
+}
+
+/// The account's change feed. Answers `304 Not Modified` when the `If-None-Match` ETag is
+/// still current; with `wait`, holds the request until an event arrives or the wait ends.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events",
+    tag = "events",
+    security(("bearer" = [])),
+    params(EventsQuery, ("If-None-Match" = Option<String>, Header, description = "The ETag of the last answer")),
+    responses(
+        (status = 200, description = "Events after the cursor, oldest first", body = EventsPage,
+         headers(("ETag" = String, description = "Identifies the feed's state"),
+                 ("Kabinet-Poll-Interval" = u32, description = "Seconds until the next poll"))),
+        (status = 304, description = "Nothing new since the ETag",
+         headers(("ETag" = String), ("Kabinet-Poll-Interval" = u32))),
+        (status = 400, description = "A bad cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or refused token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn events(
+    State(portal): State<Portal>,
+    caller: Caller,
+    headers: HeaderMap,
+    query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|err| ApiError::invalid(err.body_text()))?;
+    let after: i64 = match query.after.as_deref() {
+        Some(cursor) => cursor
+            .parse()
+            .ok()
+            .filter(|n: &i64| *n >= 0)
+            .ok_or_else(|| ApiError::invalid("the cursor is not one this API issued"))?,
+        None => 0,
+    };
+    let wait = Duration::from_secs(u64::from(query.wait.unwrap_or(0).min(MAX_WAIT_SECONDS)));
+
+    // Subscribe before reading, so that an event appended in between still wakes us.
+    let mut changes = portal.watch_events();
+    let deadline = tokio::time::Instant::now() + wait;
+    let latest = loop {
+        let latest = feed::latest_for_account(&portal.store().lock(), caller.oid)?;
+        if latest > after || tokio::time::Instant::now() >= deadline {
+            break latest;
+        }
+        match tokio::time::timeout_at(deadline, changes.changed()).await {
+            Ok(Ok(())) => continue,
+            Ok(Err(_)) | Err(_) => break latest,
+        }
+    };
+
+    let etag = etag_for(latest);
+    let interval = portal.config().poll_interval.as_secs() as u32;
+    let mut response = if latest <= after && if_none_match(&headers, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let limit = 100;
+        let mut events = feed::after(&portal.store().lock(), caller.oid, after, limit + 1)?;
+        let has_more = events.len() > limit as usize;
+        events.truncate(limit as usize);
+        let cursor = events.last().map_or_else(|| after.to_string(), |event| event.id.clone());
+        Json(EventsPage { events, cursor, has_more, poll_interval_seconds: interval })
+            .into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(POLL_INTERVAL_HEADER, HeaderValue::from(interval));
+    Ok(response)
+}
+
+/// The newest entries of the account's activity log.
+#[utoipa::path(
+    get,
+    path = "/api/v1/activity",
+    tag = "profile",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Up to 100 entries, newest first", body = ActivityPage),
+        (status = 401, description = "Missing or refused token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn activity(
+    State(portal): State<Portal>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
+    let items = accounts::activity(&portal.store().lock(), caller.oid, 100)?;
+    Ok(private(Json(ActivityPage { items }).into_response()))
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], crate::openapi::document()).into_response()
+}

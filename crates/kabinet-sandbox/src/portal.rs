@@ -1,0 +1,137 @@
+//! The shared state of one running portal.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::watch;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::keys::{KeyError, KeyRing};
+use crate::store::{Store, StoreError};
+
+/// The portal could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The signing keys could not be loaded or created.
+    #[error(transparent)]
+    Keys(#[from] KeyError),
+    /// The demo accounts could not be created.
+    #[error("seeding the demo data failed: {0}")]
+    Seed(String),
+}
+
+/// One portal: configuration, database, keys and clock. Cheap to clone.
+#[derive(Clone)]
+pub struct Portal {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    store: Store,
+    keys: KeyRing,
+    clock: Arc<dyn Clock>,
+    feed: watch::Sender<i64>,
+    sign_in_locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl Portal {
+    /// Starts a portal on `store`: loads or creates the signing key and seeds the demo accounts
+    /// when the database is empty.
+    ///
+    /// # Errors
+    /// When the store, the keys or the seeding fail.
+    pub fn new(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Self, StartError> {
+        let now = clock.unix();
+        let keys = KeyRing::load_or_create(&store, now)?;
+        let first_step_at = now + config.workflow_step.as_secs() as i64;
+        crate::seed::seed_if_empty(&store, now, first_step_at)
+            .map_err(|err| StartError::Seed(err.to_string()))?;
+        let latest = crate::feed::latest_event_id(&store)?;
+
+        let (feed, _) = watch::channel(latest);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                config,
+                store,
+                keys,
+                clock,
+                feed,
+                sign_in_locks: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The signing keys.
+    pub fn keys(&self) -> &KeyRing {
+        &self.inner.keys
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &dyn Clock {
+        self.inner.clock.as_ref()
+    }
+
+    /// Now, as Unix seconds.
+    pub fn now(&self) -> i64 {
+        self.inner.clock.unix()
+    }
+
+    /// Tells long-polling readers of the feed that events up to `latest` exist.
+    pub fn announce_events(&self, latest: i64) {
+        self.inner.feed.send_if_modified(|current| {
+            let newer = latest > *current;
+            if newer {
+                *current = latest;
+            }
+            newer
+        });
+    }
+
+    /// A receiver that wakes whenever a new event is appended to any account's feed.
+    pub fn watch_events(&self) -> watch::Receiver<i64> {
+        self.inner.feed.subscribe()
+    }
+
+    /// The lock that serialises sign-in attempts of one account, so that parallel attempts
+    /// are counted exactly and the lockout cannot be raced past.
+    pub fn sign_in_lock(&self, oid: i64) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks =
+            self.inner.sign_in_locks.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        locks.entry(oid).or_default().clone()
+    }
+
+    /// Rotates the signing key and drops retired keys whose tokens have expired.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub fn rotate_signing_key(&self) -> Result<String, KeyError> {
+        let now = self.now();
+        let kid = self.keys().rotate(self.store(), now)?;
+        self.prune_keys()?;
+        Ok(kid)
+    }
+
+    /// Drops retired keys whose tokens have all expired.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub fn prune_keys(&self) -> Result<(), KeyError> {
+        let ttl = self.config().lifetimes.longest_signed_token().as_secs() as i64;
+        self.keys().prune(self.store(), self.now(), ttl)
+    }
+}

@@ -1,0 +1,105 @@
+//! The workflow engine: moves applications through their statuses on a schedule, as the
+//! departments behind a real portal would. The outcome of each application is decided by its
+//! id, so a run is reproducible.
+
+use kabinet_api::ApplicationStatus;
+
+use crate::Portal;
+use crate::applications::{self, Transition};
+
+/// The next status of an application the workflow is moving, with the department's comment;
+/// `None` when the workflow has nothing more to do with it.
+pub fn next_status(
+    id: i64,
+    current: ApplicationStatus,
+) -> Option<(ApplicationStatus, &'static str)> {
+    match current {
+        ApplicationStatus::Accepted => {
+            Some((ApplicationStatus::InProgress, "Заявление передано в ведомство"))
+        }
+        ApplicationStatus::InProgress => Some(match id % 3 {
+            0 => (ApplicationStatus::NeedsInfo, "Приложите скан страницы паспорта с регистрацией"),
+            1 => (ApplicationStatus::Approved, "Услуга оказана, результат готов"),
+            _ => (ApplicationStatus::Rejected, "Сведения не подтверждены ведомством"),
+        }),
+        ApplicationStatus::NeedsInfo
+        | ApplicationStatus::Approved
+        | ApplicationStatus::Rejected => None,
+    }
+}
+
+/// When the workflow should move an application that just entered `status`.
+pub fn next_step_at(portal: &Portal, status: ApplicationStatus, now: i64) -> Option<i64> {
+    matches!(status, ApplicationStatus::Accepted | ApplicationStatus::InProgress)
+        .then(|| now + portal.config().workflow_step.as_secs() as i64)
+}
+
+/// Moves every application that is due. Returns how many moved.
+///
+/// # Errors
+/// When the store fails.
+pub fn step(portal: &Portal) -> rusqlite::Result<usize> {
+    let now = portal.now();
+    let (moved, latest) = portal.store().transaction(|tx| {
+        let (mut moved, mut latest) = (0, None);
+        for (id, current) in applications::due(tx, now)? {
+            let Some((status, comment)) = next_status(id, current) else {
+                tx.execute("UPDATE applications SET next_step_at = NULL WHERE id = ?1", [id])?;
+                continue;
+            };
+            let change = Transition {
+                id,
+                status,
+                comment: Some(comment),
+                at: now,
+                next_step_at: next_step_at(portal, status, now),
+            };
+            if let Some(event) = applications::transition(tx, &change)? {
+                tracing::info!(
+                    application = id,
+                    status = status.code(),
+                    "workflow moved an application"
+                );
+                moved += 1;
+                latest = Some(event);
+            }
+        }
+        Ok::<_, rusqlite::Error>((moved, latest))
+    })?;
+
+    if let Some(event) = latest {
+        portal.announce_events(event);
+    }
+    Ok(moved)
+}
+
+/// Runs [`step`] every `workflow_tick` until the task is dropped.
+pub async fn run(portal: Portal) {
+    let mut ticker = tokio::time::interval(portal.config().workflow_tick);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if let Err(err) = step(&portal) {
+            tracing::warn!(error = %err, "workflow step failed; retrying at the next tick");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_submitted_application_reaches_a_status_that_needs_a_person_or_is_final() {
+        for id in 0..30 {
+            let mut status = ApplicationStatus::Accepted;
+            let mut steps = 0;
+            while let Some((next, _)) = next_status(id, status) {
+                status = next;
+                steps += 1;
+            }
+            assert_eq!(steps, 2, "accepted → in progress → outcome");
+            assert!(status.is_final() || status == ApplicationStatus::NeedsInfo);
+        }
+    }
+}
