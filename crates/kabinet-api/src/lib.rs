@@ -18,6 +18,7 @@ pub mod problem;
 pub mod profile;
 pub mod routes;
 pub mod secret;
+pub mod totp;
 
 pub use applications::{
     ActivityEntry, ActivityKind, ActivityPage, Application, ApplicationStatus, ApplicationSummary,

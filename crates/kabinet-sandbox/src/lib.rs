@@ -30,7 +30,6 @@ mod portal;
 pub mod seed;
 mod store;
 mod tokens;
-pub mod totp;
 mod workflow;
 
 use std::net::SocketAddr;

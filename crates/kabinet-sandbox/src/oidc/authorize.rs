@@ -17,7 +17,7 @@ use crate::accounts::{self, Account, Failure};
 use crate::clients;
 use crate::crypto::{constant_time_eq, random_digits, random_token, storage_hash};
 use crate::pages::{self, Factor, Language, Notice};
-use crate::totp;
+use kabinet_api::totp;
 
 type FormFields = HashMap<String, String>;
 

@@ -150,7 +150,8 @@ fn exchange_code<'a>(
     let now = portal.now();
     let hash = storage_hash(code);
 
-    portal.store().transaction(|tx| {
+    // Refusals are committed too: the claim of the code and any revocation must stick.
+    let outcome = portal.store().transaction(|tx| -> rusqlite::Result<_> {
         // Claim the code first: whatever follows, it cannot be used again.
         let claimed = tx
             .query_row(
@@ -184,13 +185,13 @@ fn exchange_code<'a>(
             {
                     tracing::warn!(grant = %tokens::short(&grant_id), "authorization code reused; grant revoked");
             }
-            return Err(invalid());
+            return Ok(Err(invalid()));
         };
         if row.expires_at <= now || row.client_id != client_id || row.redirect_uri != redirect_uri {
-            return Err(invalid());
+            return Ok(Err(invalid()));
         }
         if pkce_s256(verifier) != row.code_challenge {
-            return Err(OAuthError::new("invalid_grant", "code_verifier does not match (PKCE)"));
+            return Ok(Err(OAuthError::new("invalid_grant", "code_verifier does not match (PKCE)")));
         }
 
         let lifetime = if row.offline {
@@ -211,8 +212,9 @@ fn exchange_code<'a>(
         let grant = tokens::create_grant(tx, &template, now)?;
         tx.execute("UPDATE auth_codes SET grant_id = ?2 WHERE code_hash = ?1", params![hash, grant.id])?;
         tracing::info!(oid = row.oid, grant = %tokens::short(&grant.id), "tokens issued");
-        Ok(tokens::issue(portal, tx, &grant, row.nonce, row.offline)?)
-    })
+        Ok(Ok(tokens::issue(portal, tx, &grant, row.nonce, row.offline)?))
+    })?;
+    outcome
 }
 
 fn refresh(
@@ -222,25 +224,34 @@ fn refresh(
     scope: Option<&str>,
 ) -> Result<kabinet_api::oauth::TokenResponse, OAuthError> {
     let now = portal.now();
-    portal.store().transaction(|tx| match tokens::use_refresh_token(tx, token, client_id, now)? {
-        RefreshOutcome::Rotated(mut grant) => {
-            if let Some(scope) = scope {
-                let granted: Vec<&str> = grant.scope.split_whitespace().collect();
-                if !scope.split_whitespace().all(|s| granted.contains(&s)) {
-                    return Err(OAuthError::new("invalid_scope", "scope exceeds the grant"));
-                }
-                grant.scope = scope.to_owned();
+    // Refusals are committed too: a reuse must leave the family revoked.
+    let outcome = portal.store().transaction(|tx| -> rusqlite::Result<_> {
+        let grant = match tokens::use_refresh_token(tx, token, client_id, now)? {
+            RefreshOutcome::Rotated(grant) => grant,
+            RefreshOutcome::Invalid => {
+                return Ok(Err(OAuthError::new(
+                    "invalid_grant",
+                    "the refresh token is invalid or expired",
+                )));
             }
-            Ok(tokens::issue(portal, tx, &grant, None, true)?)
+            RefreshOutcome::Reused => {
+                return Ok(Err(OAuthError::new(
+                    "invalid_grant",
+                    "the refresh token was already used; the session has been revoked",
+                )));
+            }
+        };
+        let mut grant = grant;
+        if let Some(scope) = scope {
+            let granted: Vec<&str> = grant.scope.split_whitespace().collect();
+            if !scope.split_whitespace().all(|s| granted.contains(&s)) {
+                return Ok(Err(OAuthError::new("invalid_scope", "scope exceeds the grant")));
+            }
+            grant.scope = scope.to_owned();
         }
-        RefreshOutcome::Invalid => {
-            Err(OAuthError::new("invalid_grant", "the refresh token is invalid or expired"))
-        }
-        RefreshOutcome::Reused => Err(OAuthError::new(
-            "invalid_grant",
-            "the refresh token was already used; the session has been revoked",
-        )),
-    })
+        Ok(Ok(tokens::issue(portal, tx, &grant, None, true)?))
+    })?;
+    outcome
 }
 
 /// The bearer token of a request (RFC 6750 §2.1).

@@ -1,1 +1,9 @@
+//! Integration tests of the sandbox portal over real HTTP on loopback, with a headless user
+//! agent that fills the real sign-in forms.
 
+mod feed;
+mod negative;
+mod openapi;
+mod signin;
+mod support;
+mod tokens;

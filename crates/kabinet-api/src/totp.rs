@@ -1,5 +1,6 @@
 //! Time-based one-time passwords (RFC 6238 with HMAC-SHA1, 30-second steps, six digits), the
-//! form authenticator apps use.
+//! second factor of accounts that enrolled an authenticator app. The portal checks these codes
+//! and test agents compute them, so the algorithm lives with the contract.
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
@@ -40,7 +41,11 @@ pub fn matching_step(
     let current = unix_seconds.div_euclid(STEP_SECONDS);
     (current - 1..=current + 1)
         .filter(|step| last_used_step.is_none_or(|last| *step > last))
-        .find(|step| crate::crypto::constant_time_eq(&code_for_step(secret, *step), code))
+        .find(|step| constant_time_eq(&code_for_step(secret, *step), code))
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]
