@@ -71,7 +71,10 @@ mod tests {
 
         assert_eq!(
             serde_json::to_string(&problem).unwrap(),
-            r#"{"type":"urn:kabinet:problem:not_found","title":"not found","status":404,"code":"not_found"}"#,
+            concat!(
+                r#"{"type":"urn:kabinet:problem:not_found","#,
+                r#""title":"not found","status":404,"code":"not_found"}"#
+            ),
             "clients parse this shape; changing it breaks them"
         );
     }

@@ -68,8 +68,10 @@ impl FromRequestParts<Portal> for Admin {
     request_body = StatusChange,
     responses(
         (status = 204, description = "Applied; the change is on the account's feed"),
-        (status = 403, description = "Not loopback, or a wrong admin token", body = kabinet_api::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application", body = kabinet_api::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not loopback, or a wrong admin token",
+         body = kabinet_api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application", body = kabinet_api::Problem,
+         content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn push_status(
@@ -108,8 +110,11 @@ pub struct RotatedKey {
     tag = "admin",
     security(("admin" = [])),
     responses(
-        (status = 200, description = "The new key is active; the old one stays published until its tokens expire", body = RotatedKey),
-        (status = 403, description = "Not loopback, or a wrong admin token", body = kabinet_api::Problem, content_type = "application/problem+json"),
+        (status = 200,
+         description = "The new key is active; the old one stays published until its tokens expire",
+         body = RotatedKey),
+        (status = 403, description = "Not loopback, or a wrong admin token",
+         body = kabinet_api::Problem, content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn rotate_key(
@@ -150,7 +155,8 @@ pub struct OutboxMessage {
     params(OutboxQuery),
     responses(
         (status = 200, description = "Up to 20 messages, newest first", body = [OutboxMessage]),
-        (status = 403, description = "Not loopback", body = kabinet_api::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not loopback", body = kabinet_api::Problem,
+         content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn outbox(

@@ -138,8 +138,10 @@ fn private(mut response: Response) -> Response {
     tag = "profile",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The profile, as far as the token's scopes allow", body = Profile),
-        (status = 401, description = "Missing or refused token", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The profile, as far as the token's scopes allow",
+         body = Profile),
+        (status = 401, description = "Missing or refused token", body = Problem,
+         content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn me(State(portal): State<Portal>, caller: Caller) -> Result<Response, ApiError> {
@@ -157,8 +159,10 @@ pub(crate) async fn me(State(portal): State<Portal>, caller: Caller) -> Result<R
     params(ApplicationsQuery),
     responses(
         (status = 200, description = "One page of applications", body = ApplicationsPage),
-        (status = 400, description = "A bad cursor, limit or status", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or refused token", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A bad cursor, limit or status", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 401, description = "Missing or refused token", body = Problem,
+         content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn list_applications(
@@ -192,8 +196,10 @@ pub(crate) async fn list_applications(
     params(("id" = String, Path, description = "The application id")),
     responses(
         (status = 200, description = "The application and every status change", body = Application),
-        (status = 401, description = "Missing or refused token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application in this account", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or refused token", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such application in this account", body = Problem,
+         content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn application(
@@ -229,15 +235,20 @@ fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
     path = "/api/v1/events",
     tag = "events",
     security(("bearer" = [])),
-    params(EventsQuery, ("If-None-Match" = Option<String>, Header, description = "The ETag of the last answer")),
+    params(
+        EventsQuery,
+        ("If-None-Match" = Option<String>, Header, description = "The ETag of the last answer")
+    ),
     responses(
         (status = 200, description = "Events after the cursor, oldest first", body = EventsPage,
          headers(("ETag" = String, description = "Identifies the feed's state"),
                  ("Kabinet-Poll-Interval" = u32, description = "Seconds until the next poll"))),
         (status = 304, description = "Nothing new since the ETag",
          headers(("ETag" = String), ("Kabinet-Poll-Interval" = u32))),
-        (status = 400, description = "A bad cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or refused token", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A bad cursor", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 401, description = "Missing or refused token", body = Problem,
+         content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn events(
@@ -301,7 +312,8 @@ pub(crate) async fn events(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Up to 100 entries, newest first", body = ActivityPage),
-        (status = 401, description = "Missing or refused token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or refused token", body = Problem,
+         content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn activity(

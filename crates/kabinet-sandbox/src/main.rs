@@ -38,7 +38,8 @@ async fn main() -> std::process::ExitCode {
         .init();
     let cli = Cli::parse();
     if !cli.listen.ip().is_loopback() {
-        tracing::warn!(listen = %cli.listen, "the sandbox is listening beyond loopback over plain HTTP");
+        let listen = cli.listen;
+        tracing::warn!(%listen, "the sandbox is listening beyond loopback over plain HTTP");
     }
 
     let options = Options {
@@ -79,7 +80,8 @@ fn print_banner(sandbox: &kabinet_sandbox::RunningSandbox) {
          Demo accounts (password {password}):\n\
          \x20 citizen             {citizen}\n\
          \x20 entrepreneur (ИП)   {entrepreneur}\n\
-         \x20 employee with TOTP  SNILS {employee} (secret base32 GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ)\n",
+         \x20 employee with TOTP  SNILS {employee}\n\
+         \x20                    (TOTP secret, base32: GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ)\n",
         token = sandbox.admin_token(),
         password = seed::DEMO_PASSWORD,
         citizen = seed::CITIZEN_EMAIL,

@@ -130,7 +130,8 @@ impl Notice {
             }
             Self::Locked { minutes_left } => match lang {
                 Language::Ru => format!(
-                    "Слишком много неудачных попыток. Вход заблокирован, попробуйте через {minutes_left} мин."
+                    "Слишком много неудачных попыток. Вход заблокирован, \
+                     попробуйте через {minutes_left} мин."
                 ),
                 Language::En => format!(
                     "Too many failed attempts. Sign-in is locked; try again in {minutes_left} min."

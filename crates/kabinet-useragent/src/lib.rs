@@ -57,7 +57,7 @@ pub enum Error {
     #[error("bad URL: {0}")]
     Url(#[from] url::ParseError),
     /// The page was not the one expected at this step.
-    #[error("expected {expected} but got HTTP {status}{}", alert.as_ref().map(|a| format!(": {a}")).unwrap_or_default())]
+    #[error("expected {expected} but got HTTP {status}{}", describe_alert(alert.as_deref()))]
     Unexpected {
         /// What the agent looked for.
         expected: &'static str,
@@ -69,6 +69,10 @@ pub enum Error {
     /// The outbox held no code for this login.
     #[error("the outbox has no one-time code for this login")]
     NoCode,
+}
+
+fn describe_alert(alert: Option<&str>) -> String {
+    alert.map(|alert| format!(": {alert}")).unwrap_or_default()
 }
 
 /// A page of the portal.

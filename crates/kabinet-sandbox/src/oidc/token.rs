@@ -151,7 +151,7 @@ fn exchange_code<'a>(
     let hash = storage_hash(code);
 
     // Refusals are committed too: the claim of the code and any revocation must stick.
-    let outcome = portal.store().transaction(|tx| -> rusqlite::Result<_> {
+    portal.store().transaction(|tx| -> rusqlite::Result<_> {
         // Claim the code first: whatever follows, it cannot be used again.
         let claimed = tx
             .query_row(
@@ -178,12 +178,15 @@ fn exchange_code<'a>(
         let Some(row) = claimed else {
             // A used code presented again: revoke what it issued (RFC 6749 §4.1.2).
             let issued: Option<Option<String>> = tx
-                .query_row("SELECT grant_id FROM auth_codes WHERE code_hash = ?1", [&hash], |r| r.get(0))
+                .query_row("SELECT grant_id FROM auth_codes WHERE code_hash = ?1", [&hash], |r| {
+                    r.get(0)
+                })
                 .optional()?;
             if let Some(Some(grant_id)) = issued
                 && tokens::revoke_grant(tx, &grant_id, now)?
             {
-                    tracing::warn!(grant = %tokens::short(&grant_id), "authorization code reused; grant revoked");
+                let grant = tokens::short(&grant_id);
+                tracing::warn!(grant = %grant, "authorization code reused; grant revoked");
             }
             return Ok(Err(invalid()));
         };
@@ -191,7 +194,10 @@ fn exchange_code<'a>(
             return Ok(Err(invalid()));
         }
         if pkce_s256(verifier) != row.code_challenge {
-            return Ok(Err(OAuthError::new("invalid_grant", "code_verifier does not match (PKCE)")));
+            return Ok(Err(OAuthError::new(
+                "invalid_grant",
+                "code_verifier does not match (PKCE)",
+            )));
         }
 
         let lifetime = if row.offline {
@@ -210,11 +216,13 @@ fn exchange_code<'a>(
             revoked_at: None,
         };
         let grant = tokens::create_grant(tx, &template, now)?;
-        tx.execute("UPDATE auth_codes SET grant_id = ?2 WHERE code_hash = ?1", params![hash, grant.id])?;
+        tx.execute(
+            "UPDATE auth_codes SET grant_id = ?2 WHERE code_hash = ?1",
+            params![hash, grant.id],
+        )?;
         tracing::info!(oid = row.oid, grant = %tokens::short(&grant.id), "tokens issued");
         Ok(Ok(tokens::issue(portal, tx, &grant, row.nonce, row.offline)?))
-    })?;
-    outcome
+    })?
 }
 
 fn refresh(
@@ -225,7 +233,7 @@ fn refresh(
 ) -> Result<kabinet_api::oauth::TokenResponse, OAuthError> {
     let now = portal.now();
     // Refusals are committed too: a reuse must leave the family revoked.
-    let outcome = portal.store().transaction(|tx| -> rusqlite::Result<_> {
+    portal.store().transaction(|tx| -> rusqlite::Result<_> {
         let grant = match tokens::use_refresh_token(tx, token, client_id, now)? {
             RefreshOutcome::Rotated(grant) => grant,
             RefreshOutcome::Invalid => {
@@ -250,8 +258,7 @@ fn refresh(
             grant.scope = scope.to_owned();
         }
         Ok(Ok(tokens::issue(portal, tx, &grant, None, true)?))
-    })?;
-    outcome
+    })?
 }
 
 /// The bearer token of a request (RFC 6750 §2.1).

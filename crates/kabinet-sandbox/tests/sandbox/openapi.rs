@@ -19,7 +19,8 @@ fn the_committed_openapi_document_matches_the_code() {
     assert!(
         committed == generated,
         "crates/kabinet-api/openapi.json is out of date; regenerate it with \
-         `KABINET_UPDATE_OPENAPI=1 cargo test -p kabinet-sandbox --test sandbox openapi` and commit it"
+         `KABINET_UPDATE_OPENAPI=1 cargo test -p kabinet-sandbox --test sandbox openapi` \
+         and commit it"
     );
 }
 
