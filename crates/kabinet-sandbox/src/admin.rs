@@ -34,10 +34,10 @@ pub struct Loopback;
 impl FromRequestParts<Portal> for Loopback {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &Portal) -> Result<Self, ApiError> {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0);
+    async fn from_request_parts(parts: &mut Parts, portal: &Portal) -> Result<Self, ApiError> {
+        let peer = ConnectInfo::<SocketAddr>::from_request_parts(parts, portal).await;
         match peer {
-            Some(addr) if addr.ip().is_loopback() => Ok(Self),
+            Ok(ConnectInfo(addr)) if addr.ip().is_loopback() => Ok(Self),
             _ => Err(ApiError::forbidden("this endpoint answers only on the loopback interface")),
         }
     }

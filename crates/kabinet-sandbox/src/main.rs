@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Parser;
 use kabinet_sandbox::{Options, Speed, Storage, SystemClock, Workflow, seed};
@@ -22,6 +23,10 @@ struct Cli {
     /// Keep the database (and the signing key) in this folder; in memory when absent.
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
+
+    /// Seconds between automatic status changes (20 in demo mode, 600 otherwise).
+    #[arg(long, value_name = "SECONDS")]
+    step_seconds: Option<u64>,
 
     /// The admin token; a random one is made and printed when absent.
     #[arg(long, env = "KABINET_SANDBOX_ADMIN_TOKEN", hide_env_values = true)]
@@ -49,7 +54,9 @@ async fn main() -> std::process::ExitCode {
         workflow: Workflow::Automatic,
         admin_token: cli.admin_token,
         clock: Arc::new(SystemClock),
-        adjust: None,
+        adjust: cli.step_seconds.map(|seconds| -> kabinet_sandbox::ConfigAdjustment {
+            Box::new(move |config| config.workflow_step = Duration::from_secs(seconds.max(1)))
+        }),
     };
     let sandbox = match kabinet_sandbox::start(options).await {
         Ok(sandbox) => sandbox,

@@ -80,24 +80,27 @@ pub fn escape(text: &str) -> String {
 
 /// The stylesheet of every page. Colours meet WCAG 2.1 AA contrast on white.
 pub const STYLE: &str = "\
-:root{font-family:system-ui,sans-serif;color:#1a1a1a;background:#f3f5f8}
+:root{font-family:system-ui,sans-serif;color:#1a1a1a;background:#f3f5f8;line-height:1.4}
 body{margin:0}
-main{max-width:28rem;margin:3rem auto;background:#fff;padding:2rem;border-radius:8px;
+main{max-width:28rem;margin:3rem auto;background:#fff;padding:1.5rem 2rem 2rem;border-radius:8px;
 box-shadow:0 1px 3px rgba(0,0,0,.15)}
 h1{font-size:1.5rem;margin-top:0}
+input,button{font:inherit}
 label{display:block;font-weight:600;margin-top:1rem}
-.hint{color:#4a4f57;font-size:.9rem;margin:.25rem 0}
-input{display:block;width:100%;box-sizing:border-box;font-size:1rem;padding:.6rem;
-border:2px solid #5a6270;border-radius:4px;margin-top:.25rem}
+.hint{color:#4a4f57;font-size:.9rem;margin:.25rem 0 .4rem}
+input{display:block;width:100%;box-sizing:border-box;padding:.6rem;
+border:2px solid #5a6270;border-radius:4px}
 input[aria-invalid=true]{border-color:#b00020}
-button{font-size:1rem;padding:.6rem 1.2rem;margin-top:1.25rem;margin-right:.5rem;
+button{padding:.6rem 1.2rem;margin-top:1.25rem;margin-right:.5rem;
 border-radius:4px;border:2px solid #0d4cd3;background:#0d4cd3;color:#fff;cursor:pointer}
 button.secondary{background:#fff;color:#0d4cd3}
-button.link{border:none;background:none;color:#0d4cd3;text-decoration:underline;padding:0}
-:focus-visible{outline:3px solid #e8a200;outline-offset:2px}
+button.link{border:none;background:none;color:#0d4cd3;text-decoration:underline;padding:0;
+margin:0}
+:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}
 .error{color:#b00020;font-weight:600}
 ul.scopes{padding-left:1.25rem}
-.lang{text-align:right;margin:0}
+.top{display:flex;justify-content:space-between;align-items:baseline;margin-bottom:1rem}
+.top p,.top form{margin:0}
 ";
 
 /// A message shown above a form, announced to screen readers.
@@ -168,7 +171,7 @@ fn layout(lang: Language, title: &str, flow: Option<&str>, body: &str) -> String
     let switch = flow.map_or_else(String::new, |flow| {
         let other = lang.other();
         format!(
-            r#"<form class="lang" method="post" action="{action}">
+            r#"<form method="post" action="{action}">
 <input type="hidden" name="flow" value="{flow}"><input type="hidden" name="lang" value="{tag}">
 <button type="submit" class="link" lang="{tag}">{label}</button></form>"#,
             action = routes::AUTHORIZE_LANGUAGE,
@@ -183,8 +186,7 @@ fn layout(lang: Language, title: &str, flow: Option<&str>, body: &str) -> String
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} — {portal}</title><link rel="stylesheet" href="{style}"></head>
 <body><main>
-{switch}
-<p>{portal}</p>
+<div class="top"><p>{portal}</p>{switch}</div>
 {body}
 </main></body></html>"#,
         lang = lang.tag(),
@@ -208,7 +210,14 @@ fn notice_html(lang: Language, notice: Option<Notice>) -> String {
 /// The first page: login and password.
 pub fn login(lang: Language, flow: &str, login: &str, notice: Option<Notice>) -> String {
     let invalid = notice.is_some_and(Notice::is_error);
-    let aria = if invalid { r#" aria-invalid="true" aria-describedby="form-error""# } else { "" };
+    let (login_aria, password_aria) = if invalid {
+        (
+            r#" aria-invalid="true" aria-describedby="form-error login-hint""#,
+            r#" aria-invalid="true" aria-describedby="form-error""#,
+        )
+    } else {
+        (r#" aria-describedby="login-hint""#, "")
+    };
     let body = format!(
         r#"<h1>{heading}</h1>
 {notice}
@@ -217,9 +226,10 @@ pub fn login(lang: Language, flow: &str, login: &str, notice: Option<Notice>) ->
 <label for="login">{login_label}</label>
 <p class="hint" id="login-hint">{login_hint}</p>
 <input id="login" name="login" type="text" autocomplete="username" required autofocus
- aria-describedby="login-hint" value="{login}"{aria}>
+ value="{login}"{login_aria}>
 <label for="password">{password_label}</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required{aria}>
+<input id="password" name="password" type="password" autocomplete="current-password" required
+{password_aria}>
 <button type="submit">{submit}</button>
 </form>"#,
         heading = lang.pick("Вход", "Sign in"),
@@ -357,7 +367,7 @@ pub fn consent(
 {offline_note}
 <form method="post" action="{action}">
 <input type="hidden" name="flow" value="{flow}">
-<button type="submit" name="decision" value="allow" autofocus>{allow}</button>
+<button type="submit" name="decision" value="allow">{allow}</button>
 <button type="submit" name="decision" value="deny" class="secondary">{deny}</button>
 </form>"#,
         heading = lang.pick("Предоставление прав доступа", "Grant access"),
@@ -420,7 +430,15 @@ mod tests {
         assert!(page.contains(r#"<label for="login">"#) && page.contains(r#"id="login""#));
         assert!(page.contains(r#"<label for="password">"#) && page.contains(r#"id="password""#));
         assert!(page.contains(r#"role="alert""#), "errors are announced");
-        assert!(page.contains(r#"aria-describedby="form-error""#), "errors link to fields");
+        assert!(
+            page.contains(r#"aria-describedby="form-error login-hint""#),
+            "the error and the hint both describe the login field"
+        );
+        assert_eq!(
+            page.matches("aria-describedby").count(),
+            2,
+            "one aria-describedby per field; a repeated attribute would be dropped"
+        );
         assert!(!page.contains("<script>"), "the echoed login is escaped");
     }
 

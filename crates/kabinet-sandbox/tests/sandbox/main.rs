@@ -4,6 +4,7 @@
 mod feed;
 mod negative;
 mod openapi;
+mod router;
 mod signin;
 mod support;
 mod tokens;
