@@ -73,21 +73,78 @@ pub fn step(portal: &Portal) -> rusqlite::Result<usize> {
     Ok(moved)
 }
 
-/// Runs [`step`] every `workflow_tick` until the task is dropped.
+/// Deletes what can no longer be used: finished or expired sign-ins, expired codes, and
+/// revocation entries of access tokens that have expired anyway. Returns the rows deleted.
+///
+/// # Errors
+/// When the store fails.
+pub fn sweep(portal: &Portal) -> rusqlite::Result<usize> {
+    let now = portal.now();
+    portal.store().transaction(|tx| {
+        let mut deleted = tx.execute("DELETE FROM login_flows WHERE expires_at < ?1", [now])?;
+        deleted +=
+            tx.execute("DELETE FROM auth_codes WHERE expires_at < ?1 AND grant_id IS NULL", [now])?;
+        deleted += tx.execute("DELETE FROM revoked_access_tokens WHERE expires_at < ?1", [now])?;
+        Ok(deleted)
+    })
+}
+
+/// Runs [`step`] every `workflow_tick` until the task is dropped, and [`sweep`] now and then.
 pub async fn run(portal: Portal) {
     let mut ticker = tokio::time::interval(portal.config().workflow_tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
+    for tick in 0u64.. {
         ticker.tick().await;
         if let Err(err) = step(&portal) {
             tracing::warn!(error = %err, "workflow step failed; retrying at the next tick");
+        }
+        if tick % 60 == 0
+            && let Err(err) = sweep(&portal)
+        {
+            tracing::warn!(error = %err, "sweeping expired sign-ins failed");
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
     use super::*;
+    use crate::clock::ManualClock;
+    use crate::{Config, Store};
+
+    #[test]
+    fn sweep_removes_expired_sign_ins_only() {
+        let clock = Arc::new(ManualClock::starting_at(time::OffsetDateTime::now_utc()));
+        let portal = Portal::new(
+            Config::new("http://sandbox.test"),
+            Store::open_in_memory().unwrap(),
+            clock.clone(),
+        )
+        .unwrap();
+        let now = portal.now();
+        let insert = |id: &str, expires_at: i64| {
+            portal.store().lock().execute(
+                "INSERT INTO login_flows (id, browser_secret, client_id, redirect_uri, scope,
+                     code_challenge, offline, language, stage, created_at, expires_at)
+                 VALUES (?1, 's', 'c', 'r', 'openid', 'x', 0, 'ru', 'login', ?2, ?3)",
+                rusqlite::params![id, now, expires_at],
+            )
+        };
+        insert("old", now + 10).unwrap();
+        insert("live", now + 1000).unwrap();
+
+        clock.advance(Duration::from_secs(11));
+        assert_eq!(sweep(&portal).unwrap(), 1, "only the expired flow goes");
+        let left: String = portal
+            .store()
+            .lock()
+            .query_row("SELECT id FROM login_flows", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(left, "live");
+    }
 
     #[test]
     fn every_submitted_application_reaches_a_status_that_needs_a_person_or_is_final() {
