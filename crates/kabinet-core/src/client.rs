@@ -1,0 +1,278 @@
+//! The typed client of the portal API: bearer tokens from the session, retries on transient
+//! failures with full-jitter backoff, `Retry-After` on 429 and 503, and problem+json errors
+//! mapped to typed errors.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use kabinet_api::events::POLL_INTERVAL_HEADER;
+use kabinet_api::{
+    Application, ApplicationStatus, ApplicationSummary, ApplicationsPage, EventsPage, Problem,
+    Profile, routes,
+};
+use reqwest::StatusCode;
+use reqwest::header::{ETAG, IF_NONE_MATCH, RETRY_AFTER};
+use serde::de::DeserializeOwned;
+
+use crate::retry::{Backoff, Jitter, OsJitter, retry_after};
+use crate::session::{Activity, Session};
+use crate::{Error, PortalProfile};
+
+/// The longest `Retry-After` the client honours; longer waits are the poller's business.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// The answer of the change feed.
+#[derive(Debug)]
+pub enum EventsResponse {
+    /// Nothing new since the ETag.
+    NotModified {
+        /// The server's hint for the next poll.
+        poll_interval: Option<Duration>,
+    },
+    /// Events after the cursor.
+    Page {
+        /// The page.
+        page: EventsPage,
+        /// The feed's ETag, for the next request.
+        etag: Option<String>,
+        /// The server's hint for the next poll.
+        poll_interval: Option<Duration>,
+    },
+}
+
+/// The portal API client of one session.
+#[derive(Clone)]
+pub struct PortalClient {
+    http: reqwest::Client,
+    session: Arc<Session>,
+    jitter: Arc<dyn Jitter>,
+    backoff: Backoff,
+    attempts: u32,
+    activity: Activity,
+}
+
+impl PortalClient {
+    /// A client acting for the person.
+    pub fn new(http: reqwest::Client, session: Arc<Session>) -> Self {
+        Self {
+            http,
+            session,
+            jitter: Arc::new(OsJitter),
+            backoff: Backoff { base: Duration::from_millis(300), cap: Duration::from_secs(5) },
+            attempts: 4,
+            activity: Activity::Person,
+        }
+    }
+
+    /// The same client for a background task: its requests do not count as activity.
+    pub fn for_background(&self) -> Self {
+        Self { activity: Activity::Background, ..self.clone() }
+    }
+
+    /// Replaces the jitter source (tests make it deterministic).
+    pub fn with_jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// The session behind this client.
+    pub fn session(&self) -> &Arc<Session> {
+        &self.session
+    }
+
+    fn profile(&self) -> &PortalProfile {
+        self.session.profile()
+    }
+
+    /// Sends a GET with the bearer token, retrying transient failures. A 401 leads to one
+    /// refresh and one more try.
+    async fn get(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        etag: Option<&str>,
+    ) -> Result<reqwest::Response, Error> {
+        let url = self.profile().api_url(path)?;
+        let mut token = self.session.access_token(self.activity).await?;
+        let mut refreshed = false;
+        let mut attempt = 0;
+        loop {
+            let mut request = self.http.get(url.clone()).bearer_auth(token.expose()).query(query);
+            if let Some(etag) = etag {
+                request = request.header(IF_NONE_MATCH, etag);
+            }
+            let outcome = request.send().await;
+            attempt += 1;
+            let wait = match outcome {
+                Ok(response) if response.status() == StatusCode::UNAUTHORIZED && !refreshed => {
+                    refreshed = true;
+                    token = self.session.refresh_after_rejection(&token).await?;
+                    continue;
+                }
+                Ok(response) if is_transient(response.status()) => {
+                    if attempt >= self.attempts {
+                        return Err(problem(response).await);
+                    }
+                    let hinted = response
+                        .headers()
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| retry_after(v, SystemTime::now()));
+                    hinted.map_or_else(
+                        || self.backoff.delay(attempt - 1, self.jitter.as_ref()),
+                        |d| d.min(MAX_RETRY_AFTER),
+                    )
+                }
+                Ok(response) => return Ok(response),
+                Err(err) => {
+                    if attempt >= self.attempts {
+                        return Err(Error::Offline(err.to_string()));
+                    }
+                    self.backoff.delay(attempt - 1, self.jitter.as_ref())
+                }
+            };
+            tracing::debug!(
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                path,
+                "retrying a portal request"
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, Error> {
+        let response = self.get(path, query, None).await?;
+        if !response.status().is_success() {
+            return Err(problem(response).await);
+        }
+        response.json().await.map_err(|err| Error::Internal(format!("unreadable answer: {err}")))
+    }
+
+    /// The person's profile.
+    ///
+    /// # Errors
+    /// As the portal answers.
+    pub async fn me(&self) -> Result<Profile, Error> {
+        self.get_json(routes::ME, &[]).await
+    }
+
+    /// One page of applications.
+    ///
+    /// # Errors
+    /// As the portal answers.
+    pub async fn applications_page(
+        &self,
+        status: Option<ApplicationStatus>,
+        cursor: Option<&str>,
+    ) -> Result<ApplicationsPage, Error> {
+        let mut query = vec![("limit", "100".to_owned())];
+        if let Some(status) = status {
+            query.push(("status", status.code().to_owned()));
+        }
+        if let Some(cursor) = cursor {
+            query.push(("cursor", cursor.to_owned()));
+        }
+        self.get_json(routes::APPLICATIONS, &query).await
+    }
+
+    /// Every application, following the pages.
+    ///
+    /// # Errors
+    /// As the portal answers.
+    pub async fn applications(
+        &self,
+        status: Option<ApplicationStatus>,
+    ) -> Result<Vec<ApplicationSummary>, Error> {
+        let mut items = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = self.applications_page(status, cursor.as_deref()).await?;
+            items.extend(page.items);
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => return Ok(items),
+            }
+        }
+    }
+
+    /// One application with its journal.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when the account has no such application.
+    pub async fn application(&self, id: &str) -> Result<Application, Error> {
+        self.get_json(&routes::with_id(routes::APPLICATION, id), &[]).await
+    }
+
+    /// The change feed after `after`, conditional on `etag`.
+    ///
+    /// # Errors
+    /// As the portal answers.
+    pub async fn events(
+        &self,
+        after: Option<&str>,
+        etag: Option<&str>,
+    ) -> Result<EventsResponse, Error> {
+        let query: Vec<(&str, String)> =
+            after.map(|a| vec![("after", a.to_owned())]).unwrap_or_default();
+        let response = self.get(routes::EVENTS, &query, etag).await?;
+        let poll_interval = response
+            .headers()
+            .get(POLL_INTERVAL_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        if response.status() == StatusCode::NOT_MODIFIED {
+            return Ok(EventsResponse::NotModified { poll_interval });
+        }
+        if !response.status().is_success() {
+            return Err(problem(response).await);
+        }
+        let etag = response.headers().get(ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let page: EventsPage = response
+            .json()
+            .await
+            .map_err(|err| Error::Internal(format!("unreadable feed: {err}")))?;
+        let poll_interval =
+            poll_interval.or(Some(Duration::from_secs(u64::from(page.poll_interval_seconds))));
+        Ok(EventsResponse::Page { page, etag, poll_interval })
+    }
+}
+
+fn is_transient(status: StatusCode) -> bool {
+    matches!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS
+            | StatusCode::BAD_GATEWAY
+            | StatusCode::SERVICE_UNAVAILABLE
+            | StatusCode::GATEWAY_TIMEOUT
+    )
+}
+
+/// Maps an error response to a typed error, reading problem+json when the portal sent it.
+async fn problem(response: reqwest::Response) -> Error {
+    let status = response.status();
+    let body: Option<Problem> = response.json().await.ok();
+    if status == StatusCode::NOT_FOUND {
+        return Error::NotFound;
+    }
+    if status == StatusCode::UNAUTHORIZED {
+        return Error::SignedOut;
+    }
+    if is_transient(status) || status.is_server_error() {
+        let detail =
+            body.and_then(|p| p.detail).unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
+        return Error::Offline(detail);
+    }
+    Error::Portal {
+        status: status.as_u16(),
+        code: body.as_ref().map(|p| p.code),
+        message: body
+            .and_then(|p| p.detail.or(Some(p.title)))
+            .unwrap_or_else(|| format!("HTTP {}", status.as_u16())),
+    }
+}
