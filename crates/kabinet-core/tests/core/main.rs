@@ -1,1 +1,7 @@
 //! Integration tests of the client core against the sandbox over real loopback HTTP.
+
+mod id_token;
+mod listener;
+mod poller;
+mod session;
+mod support;
