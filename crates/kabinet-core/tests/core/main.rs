@@ -3,5 +3,6 @@
 mod id_token;
 mod listener;
 mod poller;
+mod retries;
 mod session;
 mod support;
