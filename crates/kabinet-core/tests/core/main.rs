@@ -6,3 +6,4 @@ mod poller;
 mod retries;
 mod session;
 mod support;
+mod third_party;
