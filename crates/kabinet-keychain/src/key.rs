@@ -26,9 +26,14 @@ impl SecretKey {
         Self { service: SERVICE.to_owned(), account }
     }
 
-    /// The entry [`crate::open`] writes and removes to check that the keychain works.
+    /// The entry [`crate::open`] writes and removes to check that the keychain works. Each
+    /// probe has its own name (process id and a random part), so that two programs probing
+    /// at once (the app and the CLI, or parallel tests) never delete each other's entry.
     pub(crate) fn probe() -> Self {
-        Self { service: SERVICE.to_owned(), account: "keychain-probe".to_owned() }
+        let mut nonce = [0u8; 8];
+        let random = getrandom::fill(&mut nonce).map_or(0, |()| u64::from_le_bytes(nonce));
+        let account = format!("keychain-probe:{}:{random:016x}", std::process::id());
+        Self { service: SERVICE.to_owned(), account }
     }
 
     /// The service the entry is filed under.

@@ -211,6 +211,21 @@ async fn a_person_signs_in_watches_a_change_restarts_and_signs_out() {
         use kabinet_keychain::SecretStore;
         assert!(keychain.get(&key).unwrap().is_none(), "sign-out deletes the keychain entry");
     }
+    let refused = reqwest::Client::new()
+        .post(format!("{}/oauth/token", sandbox.url))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh.expose()),
+            ("client_id", "kabinet-desktop"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status(),
+        400,
+        "sign-out revoked the refresh token at the portal (RFC 7009)"
+    );
     let (code, _, err) = tokio::task::block_in_place(|| cli.run(&["whoami"]));
     assert_eq!(code, 3, "signed out is exit code 3: {err}");
     assert!(err.contains("kabinet-cli login"), "the error says what to do: {err}");
@@ -218,4 +233,63 @@ async fn a_person_signs_in_watches_a_change_restarts_and_signs_out() {
 
     sandbox.shutdown().await;
     std::fs::remove_dir_all(&data).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_browser_prints_the_address_for_another_device() {
+    let sandbox = kabinet_sandbox::start(Options {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        storage: Storage::Memory,
+        speed: Speed::Standard,
+        workflow: Workflow::Manual,
+        admin_token: None,
+        clock: std::sync::Arc::new(kabinet_sandbox::SystemClock),
+        adjust: None,
+    })
+    .await
+    .unwrap();
+    let data = std::env::temp_dir().join(format!("kabinet-cli-nobrowser-{}", std::process::id()));
+    let cli = Cli { issuer: sandbox.url.clone(), data: data.clone() };
+    let mut login = cli
+        .command(&["login", "--no-browser", "--timeout", "60"])
+        .env("BROWSER", "/bin/false")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    // The address comes on standard error; a "browser elsewhere" (the agent) opens it. The
+    // rest of standard error is drained, so that the CLI never writes into a closed pipe.
+    let stderr = login.stderr.take().unwrap();
+    let (found, url) = std::sync::mpsc::channel();
+    let drain = std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut rest = String::new();
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.trim().starts_with("http") {
+                let _ = found.send(line.trim().to_owned());
+            }
+            rest.push_str(&line);
+            rest.push('\n');
+        }
+        rest
+    });
+    let url =
+        url.recv_timeout(Duration::from_secs(20)).expect("login --no-browser prints the address");
+    assert!(url.contains("code_challenge_method=S256"), "{url}");
+    let status = Command::new(useragent())
+        .arg(&url)
+        .env("KABINET_LOGIN", seed::CITIZEN_EMAIL)
+        .env("KABINET_PASSWORD", seed::DEMO_PASSWORD)
+        .status()
+        .unwrap();
+    assert!(status.success(), "the agent completed the sign-in");
+
+    let output =
+        tokio::task::spawn_blocking(move || login.wait_with_output()).await.unwrap().unwrap();
+    let stderr = drain.join().unwrap();
+    assert!(output.status.success(), "login finished once the browser came back: {stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Вход выполнен"));
+    sandbox.shutdown().await;
+    let _ = std::fs::remove_dir_all(&data);
 }
