@@ -21,6 +21,7 @@ import dbus.service
 from dbus.mainloop.glib import DBusGMainLoop
 from gi.repository import GLib
 
+RECORDER_NAME = "ru.kabinet.NotificationRecorder"
 BUS_NAME = "org.freedesktop.Notifications"
 OBJECT_PATH = "/org/freedesktop/Notifications"
 
@@ -90,6 +91,17 @@ class RecordingServer(dbus.service.Object):
     @dbus.service.signal(BUS_NAME, signature="uu")
     def NotificationClosed(self, notification_id, reason):
         pass
+
+    @dbus.service.signal(BUS_NAME, signature="us")
+    def ActionInvoked(self, notification_id, action_key):
+        pass
+
+    # Plays a person clicking a notification ("default") or one of its actions, for tests:
+    #   dbus-send --session --dest=org.freedesktop.Notifications /org/freedesktop/Notifications \
+    #     ru.kabinet.NotificationRecorder.Click uint32:ID string:default
+    @dbus.service.method(RECORDER_NAME, in_signature="us", out_signature="")
+    def Click(self, notification_id, action_key):
+        self.ActionInvoked(notification_id, action_key)
 
 
 def main():

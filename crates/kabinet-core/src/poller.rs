@@ -129,6 +129,7 @@ pub struct Poller {
     backoff: Backoff,
     language: Language,
     default_interval: Duration,
+    observer: Option<Arc<dyn Fn(bool) + Send + Sync>>,
 }
 
 impl Poller {
@@ -144,6 +145,20 @@ impl Poller {
             backoff: Backoff { base: Duration::from_secs(2), cap: Duration::from_secs(300) },
             language: Language::Ru,
             default_interval: Duration::from_secs(30),
+            observer: None,
+        }
+    }
+
+    /// Calls `observer` after every poll in [`Poller::run`] with whether the portal answered,
+    /// so that a UI can show an offline state.
+    pub fn on_poll(mut self, observer: impl Fn(bool) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Arc::new(observer));
+        self
+    }
+
+    fn observe(&self, online: bool) {
+        if let Some(observer) = &self.observer {
+            observer(online);
         }
     }
 
@@ -300,10 +315,12 @@ impl Poller {
                 let delay = match self.poll_once().await {
                     Ok(outcome) => {
                         failures = 0;
+                        self.observe(true);
                         self.next_delay(&outcome)
                     }
                     Err(err @ (Error::SignedOut | Error::SessionLocked)) => return Err(err),
                     Err(err) => {
+                        self.observe(!matches!(err, Error::Offline(_)));
                         let delay = self.backoff.delay(failures, self.jitter.as_ref());
                         failures = failures.saturating_add(1);
                         let delay_ms = delay.as_millis() as u64;

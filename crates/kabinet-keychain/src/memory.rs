@@ -22,6 +22,16 @@ impl MemoryStore {
         Self::default()
     }
 
+    /// How many secrets it holds.
+    pub fn len(&self) -> usize {
+        self.entries().len()
+    }
+
+    /// Whether it holds no secret.
+    pub fn is_empty(&self) -> bool {
+        self.entries().is_empty()
+    }
+
     fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<SecretKey, SecretString>> {
         // A panic while the lock was held cannot leave the map half-written, so the data
         // behind a poisoned lock is still sound.

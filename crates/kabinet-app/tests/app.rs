@@ -1,0 +1,307 @@
+//! The app's logic against a real sandbox on loopback: sign-in through the real forms, the
+//! dashboard from the cache, the poller's notifications and events, restart from the
+//! keychain, offline, cancel and sign-out. The window and the native notifications are
+//! recorders here; the end-to-end run covers the real ones.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use kabinet_api::SecretString;
+use kabinet_app::ipc::{ChangedEvent, ErrorCode, SessionStatus, SessionView, StatusCode, SyncView};
+use kabinet_app::{App, AppConfig, UiEvents};
+use kabinet_core::browser::Browser;
+use kabinet_core::oidc::PageLanguage;
+use kabinet_core::poller::{Notification, Notifier};
+use kabinet_core::session::SessionConfig;
+use kabinet_core::{Error, PortalProfile};
+use kabinet_keychain::{Availability, MemoryStore, SecretStore};
+use kabinet_sandbox::{Options, RunningSandbox, Speed, Storage, SystemClock, Workflow, seed};
+use kabinet_useragent::{Agent, Consent, Credentials, SecondFactor};
+use url::Url;
+
+/// The person in the system browser: the headless agent filling the sandbox's forms.
+struct AgentBrowser;
+
+impl Browser for AgentBrowser {
+    fn open(&self, url: &str) -> Result<(), Error> {
+        let url = url.to_owned();
+        tokio::spawn(async move {
+            let agent = Agent::new().unwrap();
+            let credentials = Credentials {
+                login: seed::CITIZEN_EMAIL.to_owned(),
+                password: SecretString::new(seed::DEMO_PASSWORD),
+                second_factor: SecondFactor::Outbox,
+            };
+            let redirect = agent.sign_in(&url, &credentials, Consent::Allow).await.unwrap();
+            agent.deliver(&redirect).await.unwrap();
+        });
+        Ok(())
+    }
+}
+
+/// A browser the person never finishes signing in with.
+struct IdleBrowser;
+
+impl Browser for IdleBrowser {
+    fn open(&self, _url: &str) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// Records what the app tells the window and what it would show as notifications.
+#[derive(Default)]
+struct Recorder {
+    sessions: Mutex<Vec<SessionStatus>>,
+    changes: Mutex<Vec<ChangedEvent>>,
+    syncs: Mutex<Vec<SyncView>>,
+    notifications: Mutex<Vec<Notification>>,
+}
+
+impl UiEvents for Recorder {
+    fn session(&self, view: &SessionView) {
+        self.sessions.lock().unwrap().push(view.status);
+    }
+
+    fn changed(&self, event: &ChangedEvent) {
+        self.changes.lock().unwrap().push(event.clone());
+    }
+
+    fn sync(&self, view: &SyncView) {
+        self.syncs.lock().unwrap().push(view.clone());
+    }
+}
+
+impl Notifier for Recorder {
+    fn notify(&self, notification: &Notification) -> Result<(), String> {
+        self.notifications.lock().unwrap().push(notification.clone());
+        Ok(())
+    }
+}
+
+struct Setup {
+    sandbox: RunningSandbox,
+    data: tempdir::Dir,
+    secrets: Arc<MemoryStore>,
+}
+
+/// A scratch folder removed on drop.
+mod tempdir {
+    pub struct Dir(pub std::path::PathBuf);
+
+    impl Dir {
+        pub fn new(name: &str) -> Self {
+            let path = std::env::temp_dir().join(format!(
+                "kabinet-app-{name}-{}-{}",
+                std::process::id(),
+                time::OffsetDateTime::now_utc().unix_timestamp_nanos()
+            ));
+            std::fs::create_dir_all(&path).unwrap();
+            Self(path)
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+impl Setup {
+    async fn new(name: &str) -> Self {
+        let sandbox = kabinet_sandbox::start(Options {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            storage: Storage::Memory,
+            speed: Speed::Standard,
+            workflow: Workflow::Manual,
+            admin_token: Some("admin".to_owned()),
+            clock: Arc::new(SystemClock),
+            adjust: Some(Box::new(|config| config.poll_interval = Duration::from_secs(1))),
+        })
+        .await
+        .unwrap();
+        Self { sandbox, data: tempdir::Dir::new(name), secrets: Arc::new(MemoryStore::new()) }
+    }
+
+    fn profile(&self) -> PortalProfile {
+        PortalProfile::sandbox_at(Url::parse(&self.sandbox.url).unwrap())
+    }
+
+    async fn app(&self, browser: Arc<dyn Browser>, recorder: Arc<Recorder>) -> Arc<App> {
+        let secrets: Arc<dyn SecretStore> = self.secrets.clone();
+        App::start(AppConfig {
+            profile: self.profile(),
+            demo: false,
+            database: self.data.0.join("kabinet.sqlite3"),
+            browser,
+            notifier: recorder.clone(),
+            events: recorder,
+            secrets: Some((secrets, Availability::Keychain)),
+            session: SessionConfig::default(),
+            language: PageLanguage::Ru,
+        })
+        .await
+        .unwrap()
+    }
+
+    async fn push_status(&self, id: &str, status: &str) {
+        let response = reqwest::Client::new()
+            .post(format!("{}/admin/applications/{id}/status", self.sandbox.url))
+            .bearer_auth("admin")
+            .json(&serde_json::json!({ "status": status, "comment": "Проверено" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 204);
+    }
+}
+
+/// Waits up to `limit` for `condition`.
+async fn eventually(limit: Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = tokio::time::Instant::now() + limit;
+    while tokio::time::Instant::now() < deadline {
+        if condition() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    condition()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_dashboard_change_notification_and_restart() {
+    let setup = Setup::new("flow").await;
+    let recorder = Arc::new(Recorder::default());
+    let app = setup.app(Arc::new(AgentBrowser), recorder.clone()).await;
+
+    assert_eq!(app.session_view().await.status, SessionStatus::SignedOut);
+    let error = app.dashboard().await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::SignedOut, "no dashboard before signing in");
+
+    let view = app.sign_in().await.expect("the sign-in through the real forms succeeds");
+    assert_eq!(view.status, SessionStatus::SignedIn);
+    assert!(view.keychain.available);
+    assert_eq!(
+        recorder.sessions.lock().unwrap().as_slice(),
+        [SessionStatus::SigningIn, SessionStatus::SignedIn],
+        "the window saw the sign-in start and end"
+    );
+
+    let dashboard = app.refresh().await.unwrap();
+    let person = dashboard.person.expect("the profile is fetched");
+    assert_eq!(person.snils.as_deref(), Some("•••-•••-••• 64"), "the SNILS reaches the UI masked");
+    assert!(dashboard.sync.online);
+    assert!(dashboard.sync.last_updated.is_some());
+    let submitted = dashboard
+        .applications
+        .iter()
+        .find(|a| a.status == StatusCode::Accepted)
+        .expect("the demo citizen has an accepted application")
+        .clone();
+
+    // The poller's first poll, right after the sign-in, is its baseline; a change after it is
+    // notified once.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    setup.push_status(&submitted.id, "in_progress").await;
+    let notified =
+        eventually(Duration::from_secs(10), || !recorder.notifications.lock().unwrap().is_empty())
+            .await;
+    assert!(notified, "the change is notified within the poll interval");
+    let notification = recorder.notifications.lock().unwrap()[0].clone();
+    assert_eq!(notification.application_id.as_deref(), Some(submitted.id.as_str()));
+    let name = person.full_name.clone().expect("the demo citizen has a name");
+    assert!(!notification.body.contains(&name), "no personal data in notifications");
+    assert_eq!(
+        recorder.changes.lock().unwrap().first().and_then(|c| c.application_id.clone()),
+        Some(submitted.id.clone()),
+        "the window is told which application changed"
+    );
+    assert_eq!(app.unread(), 1);
+    let sync = recorder.syncs.lock().unwrap().last().unwrap().clone();
+    assert_eq!(sync.unread, 1, "the tray sees 1");
+    assert!(sync.last_updated.is_some(), "a pushed state keeps the time of the last update");
+
+    let cached = app.dashboard().await.unwrap();
+    let row = cached.applications.iter().find(|a| a.id == submitted.id).unwrap();
+    assert_eq!(row.status, StatusCode::InProgress, "the poller updated the cache");
+
+    let detail = app.application(&submitted.id).await.unwrap();
+    assert!(!detail.cached);
+    let last = detail.journal.last().expect("the journal has entries");
+    assert_eq!(last.status, StatusCode::InProgress);
+    assert_eq!(last.comment.as_deref(), Some("Проверено"));
+
+    app.mark_read();
+    assert_eq!(app.unread(), 0);
+    assert_eq!(recorder.syncs.lock().unwrap().last().unwrap().unread, 0);
+
+    // A restart finds the session in the keychain and shows the cache before any network.
+    drop(app);
+    let again = Arc::new(Recorder::default());
+    let app = setup.app(Arc::new(IdleBrowser), again.clone()).await;
+    assert_eq!(app.session_view().await.status, SessionStatus::SignedIn, "restored");
+    let cached = app.dashboard().await.unwrap();
+    assert_eq!(cached.person.and_then(|p| p.full_name), Some(name));
+    assert!(cached.applications.iter().any(|a| a.id == submitted.id));
+
+    // Signing out revokes and forgets: the keychain is empty and the next start is signed out.
+    let view = app.sign_out().await;
+    assert_eq!(view.status, SessionStatus::SignedOut);
+    assert_eq!(again.sessions.lock().unwrap().last(), Some(&SessionStatus::SignedOut));
+    assert!(setup.secrets.is_empty(), "no refresh token stays in the keychain");
+    drop(app);
+    let app = setup.app(Arc::new(IdleBrowser), Arc::new(Recorder::default())).await;
+    assert_eq!(app.session_view().await.status, SessionStatus::SignedOut);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_a_sign_in_leaves_the_app_signed_out() {
+    let setup = Setup::new("cancel").await;
+    let recorder = Arc::new(Recorder::default());
+    let app = setup.app(Arc::new(IdleBrowser), recorder.clone()).await;
+
+    let signing_in = tokio::spawn({
+        let app = app.clone();
+        async move { app.sign_in().await }
+    });
+    assert!(
+        eventually(Duration::from_secs(5), || {
+            recorder.sessions.lock().unwrap().contains(&SessionStatus::SigningIn)
+        })
+        .await
+    );
+    assert_eq!(app.session_view().await.status, SessionStatus::SigningIn);
+
+    app.cancel_sign_in();
+    let error = signing_in.await.unwrap().unwrap_err();
+    assert_eq!(error.code, ErrorCode::SignInCancelled);
+    assert_eq!(app.session_view().await.status, SessionStatus::SignedOut);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_shows_the_cache_and_unknown_applications_are_not_found() {
+    let setup = Setup::new("offline").await;
+    let recorder = Arc::new(Recorder::default());
+    let app = setup.app(Arc::new(AgentBrowser), recorder.clone()).await;
+    app.sign_in().await.unwrap();
+    let online = app.refresh().await.unwrap();
+    let first = online.applications[0].clone();
+    app.application(&first.id).await.unwrap();
+
+    let missing = app.application("no-such-application").await.unwrap_err();
+    assert_eq!(missing.code, ErrorCode::NotFound);
+
+    // The portal goes away: the dashboard and a seen application still show, marked offline.
+    let Setup { sandbox, data: _data, .. } = setup;
+    sandbox.shutdown().await;
+    let offline = app.refresh().await.expect("offline is not an error for the dashboard");
+    assert!(!offline.sync.online);
+    assert_eq!(offline.sync.last_updated, online.sync.last_updated);
+    assert_eq!(offline.applications.len(), online.applications.len());
+    assert_eq!(recorder.syncs.lock().unwrap().last().map(|s| s.online), Some(false));
+
+    let detail = app.application(&first.id).await.expect("the cached application shows");
+    assert!(detail.cached);
+    let never_seen = app.application("never-seen").await.unwrap_err();
+    assert_eq!(never_seen.code, ErrorCode::Offline);
+}

@@ -1,0 +1,20 @@
+//! Generates the Tauri context, and a permission for each of the app's own commands so that
+//! the main window's capability can allow them one by one.
+
+/// The app's commands; each one must also be allowed in `capabilities/main.json`.
+const COMMANDS: &[&str] = &[
+    "session_state",
+    "sign_in",
+    "cancel_sign_in",
+    "sign_out",
+    "dashboard",
+    "refresh",
+    "application",
+    "mark_read",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    tauri_build::try_build(attributes).expect("the Tauri build step succeeds");
+}

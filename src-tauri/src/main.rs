@@ -1,0 +1,136 @@
+//! The Kabinet desktop app: wires windows, the tray, plugins and commands around
+//! `kabinet_app::App`. All logic lives in the crates under `crates/`.
+
+// Release builds on Windows have no console window.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod shell;
+
+use std::sync::Arc;
+
+use kabinet_app::{App, AppConfig};
+use kabinet_core::PortalProfile;
+use kabinet_core::oidc::PageLanguage;
+use kabinet_core::session::SessionConfig;
+use kabinet_sandbox::{Options, Storage};
+use tauri::{Manager, RunEvent, WindowEvent};
+
+/// Where the app gets its portal from.
+enum Portal {
+    /// The embedded sandbox (`--demo`).
+    Demo,
+    /// A portal at this address (`--portal-url URL`), such as a separately started sandbox.
+    At(url::Url),
+}
+
+fn portal_from_args() -> Result<Portal, String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|arg| arg == "--portal-url") {
+        let url = args.get(at + 1).ok_or("--portal-url needs an address")?;
+        return url::Url::parse(url).map(Portal::At).map_err(|err| format!("--portal-url: {err}"));
+    }
+    // Until the app has settings for other portals, everything else is demo mode (`--demo`).
+    Ok(Portal::Demo)
+}
+
+/// Starts the embedded sandbox for demo mode, keeping its data in the app's data folder so
+/// that a restart finds the session it signed in to.
+fn start_demo(
+    data: &std::path::Path,
+) -> Result<(PortalProfile, kabinet_sandbox::RunningSandbox), String> {
+    let options = Options {
+        storage: Storage::Dir(data.join("demo-portal")),
+        admin_token: std::env::var("KABINET_SANDBOX_ADMIN_TOKEN").ok(),
+        ..Options::demo()
+    };
+    let sandbox = tauri::async_runtime::block_on(kabinet_sandbox::start(options))
+        .map_err(|e| e.to_string())?;
+    let url = url::Url::parse(&sandbox.url).map_err(|e| e.to_string())?;
+    tracing::info!(url = %sandbox.url, "demo portal started");
+    println!(
+        "Demo portal: {url}\n  one-time codes: {url}dev/outbox?login=ivanov@demo.kabinet.test\n  admin token: {}",
+        sandbox.admin_token()
+    );
+    Ok((PortalProfile::sandbox_at(url), sandbox))
+}
+
+fn main() {
+    let portal = match portal_from_args() {
+        Ok(portal) => portal,
+        Err(err) => {
+            eprintln!("kabinet: {err}");
+            std::process::exit(2);
+        }
+    };
+
+    let app = tauri::Builder::default()
+        // First, so that a second start hands over to the running app before anything else.
+        .plugin(tauri_plugin_single_instance::init(|handle, _, _| shell::show_main(handle)))
+        .plugin(tauri_plugin_log::Builder::new().level(tracing_level()).build())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_window_state::Builder::new().build())
+        .invoke_handler(tauri::generate_handler![
+            commands::session_state,
+            commands::sign_in,
+            commands::cancel_sign_in,
+            commands::sign_out,
+            commands::dashboard,
+            commands::refresh,
+            commands::application,
+            commands::mark_read,
+        ])
+        .setup(move |tauri_app| {
+            let handle = tauri_app.handle().clone();
+            let data = tauri_app.path().app_data_dir()?;
+            std::fs::create_dir_all(&data)?;
+            let profile = match &portal {
+                Portal::At(url) => PortalProfile::sandbox_at(url.clone()),
+                Portal::Demo => {
+                    let (profile, sandbox) = start_demo(&data)?;
+                    tauri_app.manage(sandbox);
+                    profile
+                }
+            };
+            let config = AppConfig {
+                demo: matches!(portal, Portal::Demo),
+                profile,
+                database: data.join("kabinet.sqlite3"),
+                browser: Arc::new(shell::PluginBrowser { handle: handle.clone() }),
+                notifier: Arc::new(shell::TauriNotifier { handle: handle.clone() }),
+                events: Arc::new(shell::TauriEvents { handle: handle.clone() }),
+                secrets: None,
+                session: SessionConfig::default(),
+                language: PageLanguage::Ru,
+            };
+            let kabinet = tauri::async_runtime::block_on(App::start(config))?;
+            tauri_app.manage::<shell::SharedApp>(kabinet);
+            shell::build_tray(&handle)?;
+            shell::open_from_notifications(&handle);
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Closing the window keeps the app in the tray, so the poller keeps watching.
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+        })
+        .build(tauri::generate_context!())
+        .expect("the Kabinet app can be built");
+
+    app.run(|_, event| {
+        if let RunEvent::ExitRequested { .. } = event {
+            tracing::info!("Kabinet exits");
+        }
+    });
+}
+
+/// `RUST_LOG=debug` and the like raise the level; the default is info.
+fn tracing_level() -> log::LevelFilter {
+    std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|level| level.parse().ok())
+        .unwrap_or(log::LevelFilter::Info)
+}
