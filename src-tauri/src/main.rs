@@ -35,21 +35,41 @@ fn portal_from_args() -> Result<Portal, String> {
 }
 
 /// Starts the embedded sandbox for demo mode, keeping its data in the app's data folder so
-/// that a restart finds the session it signed in to.
+/// that a restart finds the session it signed in to. The portal's address is its issuer, so
+/// it comes back on the port it had last time when that port is free.
 fn start_demo(
     data: &std::path::Path,
 ) -> Result<(PortalProfile, kabinet_sandbox::RunningSandbox), String> {
-    let options = Options {
-        storage: Storage::Dir(data.join("demo-portal")),
+    let folder = data.join("demo-portal");
+    std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
+    let port_file = folder.join("port");
+    let last_port =
+        std::fs::read_to_string(&port_file).ok().and_then(|text| text.trim().parse::<u16>().ok());
+    let options = |port: u16| Options {
+        listen: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        storage: Storage::Dir(folder.clone()),
         admin_token: std::env::var("KABINET_SANDBOX_ADMIN_TOKEN").ok(),
         ..Options::demo()
     };
-    let sandbox = tauri::async_runtime::block_on(kabinet_sandbox::start(options))
-        .map_err(|e| e.to_string())?;
+    let started = match last_port {
+        Some(port) => match tauri::async_runtime::block_on(kabinet_sandbox::start(options(port))) {
+            Err(kabinet_sandbox::ServeError::Bind { .. }) => {
+                tracing::warn!(port, "the demo portal's last port is taken; sign in again");
+                tauri::async_runtime::block_on(kabinet_sandbox::start(options(0)))
+            }
+            other => other,
+        },
+        None => tauri::async_runtime::block_on(kabinet_sandbox::start(options(0))),
+    };
+    let sandbox = started.map_err(|e| e.to_string())?;
     let url = url::Url::parse(&sandbox.url).map_err(|e| e.to_string())?;
+    if let Some(port) = url.port() {
+        let _ = std::fs::write(&port_file, port.to_string());
+    }
     tracing::info!(url = %sandbox.url, "demo portal started");
     println!(
-        "Demo portal: {url}\n  one-time codes: {url}dev/outbox?login=ivanov@demo.kabinet.test\n  admin token: {}",
+        "Demo portal: {url}\n  one-time codes: {url}dev/outbox?login=ivanov@demo.kabinet.test\n  \
+         admin token: {}",
         sandbox.admin_token()
     );
     Ok((PortalProfile::sandbox_at(url), sandbox))

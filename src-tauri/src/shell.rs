@@ -151,3 +151,14 @@ fn update_tray<R: Runtime>(handle: &AppHandle<R>, unread: u32) {
 
 /// The state every command reaches.
 pub type SharedApp = Arc<App>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tray_says_how_many_changes_are_unread() {
+        assert_eq!(tray_text(0), "Kabinet");
+        assert_eq!(tray_text(3), "Kabinet — новых изменений: 3");
+    }
+}

@@ -142,7 +142,8 @@ fn preflight() -> Result<(), String> {
 }
 
 fn tests_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/e2e")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("src-tauri has a parent");
+    root.join("tests/e2e")
 }
 
 fn artifacts() -> PathBuf {
@@ -513,6 +514,30 @@ async fn end_to_end() -> Result<(), String> {
 
     // After signing out, a restart is signed out too: nothing stayed in the keychain.
     let app = Session::start(&driver, application, &args).await?;
+    app.wait_for("[data-testid='sign-in-button']", SCREEN).await?;
+    app.quit().await?;
+    wait_until_exited(&app_path).await?;
+
+    // Demo mode needs nothing else: the app embeds the portal, shows the demo account, and
+    // brings the portal back on the same address, so a restart keeps the session.
+    let demo = ["--demo"];
+    let app = Session::start(&driver, application, &demo).await?;
+    let button = app.wait_for("[data-testid='sign-in-button']", SCREEN).await?;
+    let login = app.wait_for("[data-testid='demo-login']", SCREEN).await?;
+    if app.text(&login).await? != seed::CITIZEN_EMAIL {
+        return Err("the demo sign-in screen does not show the demo account".into());
+    }
+    record.screen(&app, "09-demo-sign-in").await?;
+    app.click(&button).await?;
+    app.wait_for("[data-testid='application-row']", SCREEN).await?;
+    record.screen(&app, "10-demo-dashboard").await?;
+    app.quit().await?;
+    wait_until_exited(&app_path).await?;
+
+    let app = Session::start(&driver, application, &demo).await?;
+    app.wait_for("[data-testid='application-row']", SCREEN).await?;
+    let sign_out = app.wait_for("[data-testid='sign-out-button']", SCREEN).await?;
+    app.click(&sign_out).await?;
     app.wait_for("[data-testid='sign-in-button']", SCREEN).await?;
     app.quit().await?;
     wait_until_exited(&app_path).await?;
