@@ -6,7 +6,8 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use kabinet_api::{StatusChange, routes};
@@ -18,7 +19,7 @@ use crate::api::ApiError;
 use crate::applications::{self, Transition};
 use crate::crypto::constant_time_eq;
 use crate::oidc::bearer;
-use crate::{accounts, workflow};
+use crate::{accounts, pages, workflow};
 
 /// The admin routes.
 pub fn router() -> Router<Portal> {
@@ -162,11 +163,47 @@ pub struct OutboxMessage {
 pub(crate) async fn outbox(
     State(portal): State<Portal>,
     _: Loopback,
+    headers: HeaderMap,
     Query(query): Query<OutboxQuery>,
 ) -> Result<Response, ApiError> {
+    let messages = outbox_messages(&portal, &query.login)?;
+    if !wants_html(&headers) {
+        return Ok(Json(messages).into_response());
+    }
+
+    // A person reading the demo outbox in a browser gets a page, in the language it asks for.
+    let lang = pages::Language::from_accept_language(
+        headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+    );
+    let entries: Vec<pages::OutboxEntry<'_>> = messages
+        .iter()
+        .map(|message| pages::OutboxEntry {
+            recipient: &message.recipient,
+            body: &message.body,
+            code: message.code.as_deref(),
+            sent_at: time::OffsetDateTime::from_unix_timestamp(message.created_at)
+                .ok()
+                .and_then(|at| at.format(&time::format_description::well_known::Rfc3339).ok())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let mut response = Html(pages::outbox(lang, &entries)).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// Whether a request comes from a browser that prefers a page to JSON.
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+fn outbox_messages(portal: &Portal, login: &str) -> Result<Vec<OutboxMessage>, ApiError> {
     let conn = portal.store().lock();
-    let Some(account) = accounts::find_by_login(&conn, &query.login)? else {
-        return Ok(Json(Vec::<OutboxMessage>::new()).into_response());
+    let Some(account) = accounts::find_by_login(&conn, login)? else {
+        return Ok(Vec::new());
     };
     let mut stmt = conn.prepare(
         "SELECT recipient, body, created_at FROM outbox WHERE oid = ?1 ORDER BY id DESC LIMIT 20",
@@ -181,5 +218,5 @@ pub(crate) async fn outbox(
             Ok(OutboxMessage { recipient: row.get(0)?, body, code, created_at: row.get(2)? })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(Json(messages).into_response())
+    Ok(messages)
 }

@@ -71,6 +71,8 @@ pub struct Config {
     pub poll_interval: Duration,
     /// The bearer token of the admin endpoints.
     pub admin_token: String,
+    /// Whether the sign-in pages tell the person where a demo portal's one-time codes are.
+    pub demo_hints: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -82,6 +84,7 @@ impl std::fmt::Debug for Config {
             .field("workflow_step", &self.workflow_step)
             .field("poll_interval", &self.poll_interval)
             .field("admin_token", &"[redacted]")
+            .field("demo_hints", &self.demo_hints)
             .finish()
     }
 }
@@ -98,6 +101,7 @@ impl Config {
             workflow_tick: Duration::from_secs(5),
             poll_interval: Duration::from_secs(30),
             admin_token: crate::crypto::random_token(),
+            demo_hints: false,
         }
     }
 
@@ -108,6 +112,7 @@ impl Config {
             workflow_step: Duration::from_secs(20),
             workflow_tick: Duration::from_secs(1),
             poll_interval: Duration::from_secs(5),
+            demo_hints: true,
             ..Self::new(issuer)
         }
     }

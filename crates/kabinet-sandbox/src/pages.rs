@@ -47,6 +47,19 @@ impl Language {
         .unwrap_or(Self::Ru)
     }
 
+    /// The first supported language in an HTTP `Accept-Language` header, in the listed order
+    /// (browsers list them by preference).
+    pub fn from_accept_language(header: Option<&str>) -> Self {
+        let tags: Option<String> = header.map(|header| {
+            header
+                .split(',')
+                .map(|item| item.split(';').next().unwrap_or_default().trim())
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+        Self::from_ui_locales(tags.as_deref())
+    }
+
     fn other(self) -> Self {
         match self {
             Self::Ru => Self::En,
@@ -101,7 +114,60 @@ margin:0}
 ul.scopes{padding-left:1.25rem}
 .top{display:flex;justify-content:space-between;align-items:baseline;margin-bottom:1rem}
 .top p,.top form{margin:0}
+.demo{margin-top:1.5rem;padding:.75rem 1rem;border-left:4px solid #0d4cd3;background:#eef3fd}
+.demo p{margin:0}
+a{color:#0d4cd3}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #c9ced6;vertical-align:top}
+.code{font-family:ui-monospace,monospace;font-size:1.25rem;font-weight:600}
 ";
+
+/// A message in the outbox page: who it went to, its text, its code, and when.
+pub struct OutboxEntry<'a> {
+    /// The recipient, as the message was addressed.
+    pub recipient: &'a str,
+    /// The message's text.
+    pub body: &'a str,
+    /// The six-digit code in it.
+    pub code: Option<&'a str>,
+    /// When it was sent, already formatted.
+    pub sent_at: String,
+}
+
+/// The demo outbox as a page a person reads: the newest message first.
+pub fn outbox(lang: Language, entries: &[OutboxEntry<'_>]) -> String {
+    let rows: String = entries
+        .iter()
+        .map(|entry| {
+            format!(
+                r#"<tr><td class="code">{code}</td><td>{body}<br><small>{to} · {at}</small></td></tr>"#,
+                code = escape(entry.code.unwrap_or("—")),
+                body = escape(entry.body),
+                to = escape(entry.recipient),
+                at = escape(&entry.sent_at),
+            )
+        })
+        .collect();
+    let table = if entries.is_empty() {
+        format!("<p>{}</p>", lang.pick("Сообщений нет.", "No messages."))
+    } else {
+        format!(
+            r#"<table><thead><tr><th scope="col">{code}</th><th scope="col">{message}</th></tr>
+</thead><tbody>{rows}</tbody></table>"#,
+            code = lang.pick("Код", "Code"),
+            message = lang.pick("Сообщение", "Message"),
+        )
+    };
+    let title = lang.pick("Исходящие сообщения", "Outbox");
+    let body = format!(
+        "<h1>{title}</h1>\n<p class=\"hint\">{hint}</p>\n{table}",
+        hint = lang.pick(
+            "Демо-портал не отправляет SMS и письма: они попадают сюда. Новые сверху.",
+            "The demo portal sends no SMS or mail: messages land here. Newest first.",
+        ),
+    );
+    layout(lang, title, None, &body)
+}
 
 /// A message shown above a form, announced to screen readers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -255,6 +321,8 @@ pub enum Factor<'a> {
     OneTimeCode {
         /// The masked phone or email.
         sent_to: &'a str,
+        /// In a demo portal, the address of the outbox that holds the code.
+        outbox: Option<&'a str>,
     },
     /// A code from the person's authenticator app.
     Totp,
@@ -273,8 +341,20 @@ pub fn second_factor(
     } else {
         r#" aria-describedby="code-hint""#
     };
+    let demo = match &factor {
+        Factor::OneTimeCode { outbox: Some(outbox), .. } => format!(
+            r#"<div class="demo" role="note"><p>{text} <a href="{href}" target="_blank">{link}</a></p></div>"#,
+            text = lang.pick(
+                "Это демо-портал: SMS не отправляются, код лежит в исходящих сообщениях.",
+                "This is a demo portal: no SMS is sent, the code is in its outbox.",
+            ),
+            href = escape(outbox),
+            link = lang.pick("Открыть исходящие", "Open the outbox"),
+        ),
+        _ => String::new(),
+    };
     let hint = match factor {
-        Factor::OneTimeCode { sent_to } => match lang {
+        Factor::OneTimeCode { sent_to, .. } => match lang {
             Language::Ru => {
                 format!("Мы отправили шестизначный код на {sent_to}. Он действует 5 минут.")
             }
@@ -311,7 +391,8 @@ pub fn second_factor(
  autocomplete="one-time-code" required autofocus{aria}>
 <button type="submit">{submit}</button>
 </form>
-{resend}"#,
+{resend}
+{demo}"#,
         heading = lang.pick("Подтверждение входа", "Confirm sign-in"),
         notice = notice_html(lang, notice),
         action = routes::AUTHORIZE_CODE,
@@ -440,6 +521,47 @@ mod tests {
             "one aria-describedby per field; a repeated attribute would be dropped"
         );
         assert!(!page.contains("<script>"), "the echoed login is escaped");
+    }
+
+    #[test]
+    fn accept_language_picks_the_first_supported_language() {
+        let pick = |header| Language::from_accept_language(Some(header));
+        assert_eq!(pick("en-GB,en;q=0.9,ru;q=0.8"), Language::En, "English listed first");
+        assert_eq!(pick("de-DE, ru;q=0.7, en;q=0.5"), Language::Ru, "German is skipped");
+        assert_eq!(Language::from_accept_language(None), Language::Ru, "Russian by default");
+    }
+
+    #[test]
+    fn demo_code_page_links_the_outbox_and_real_ones_do_not() {
+        let outbox = Some("/dev/outbox?login=%2B79990000001");
+        let demo = second_factor(
+            Language::Ru,
+            "flow",
+            Factor::OneTimeCode { sent_to: "+7•••01", outbox },
+            None,
+        );
+        assert!(demo.contains(r#"href="/dev/outbox?login=%2B79990000001""#), "{demo}");
+        let real = second_factor(
+            Language::Ru,
+            "flow",
+            Factor::OneTimeCode { sent_to: "+7•••01", outbox: None },
+            None,
+        );
+        assert!(!real.contains("/dev/outbox"), "a real portal does not point at its outbox");
+    }
+
+    #[test]
+    fn outbox_page_escapes_messages_and_shows_codes() {
+        let entries = [OutboxEntry {
+            recipient: "+79990000001",
+            body: "<b>Код</b> 123456",
+            code: Some("123456"),
+            sent_at: "2026-12-04T10:00:00Z".to_owned(),
+        }];
+        let page = outbox(Language::En, &entries);
+        assert!(page.contains(r#"<td class="code">123456</td>"#), "{page}");
+        assert!(page.contains("&lt;b&gt;"), "message text is escaped: {page}");
+        assert!(outbox(Language::Ru, &[]).contains("Сообщений нет."));
     }
 
     #[test]

@@ -266,7 +266,11 @@ pub async fn submit_login(
     }
 
     match begin_second_factor(&portal, &flow, &account) {
-        Ok(sent_to) => second_factor_page(&flow, sent_to.as_deref(), StatusCode::OK, None),
+        Ok(sent_to) => {
+            // The stored flow now belongs to the account; this copy was read before it did.
+            let flow = Flow { oid: Some(account.oid), ..flow };
+            second_factor_page(&portal, &flow, sent_to.as_deref(), StatusCode::OK, None)
+        }
         Err(err) => internal(lang, &err),
     }
 }
@@ -336,13 +340,15 @@ fn begin_second_factor(
 }
 
 fn second_factor_page(
+    portal: &Portal,
     flow: &Flow,
     sent_to: Option<&str>,
     status: StatusCode,
     notice: Option<Notice>,
 ) -> Response {
+    let outbox = demo_outbox(portal, flow);
     let factor = match sent_to {
-        Some(sent_to) => Factor::OneTimeCode { sent_to },
+        Some(sent_to) => Factor::OneTimeCode { sent_to, outbox: outbox.as_deref() },
         None => Factor::Totp,
     };
     flow::page(
@@ -350,6 +356,18 @@ fn second_factor_page(
         pages::second_factor(flow.language, &flow.id, factor, notice),
         Some(&flow.redirect_uri),
     )
+}
+
+/// In a demo portal, where the person can read the one-time code: the outbox of the flow's
+/// account. A real portal sends an SMS and shows no such thing.
+fn demo_outbox(portal: &Portal, flow: &Flow) -> Option<String> {
+    if !portal.config().demo_hints {
+        return None;
+    }
+    let account = accounts::by_oid(&portal.store().lock(), flow.oid?).ok().flatten()?;
+    let login = account.code_recipient()?;
+    let login: String = url::form_urlencoded::byte_serialize(login.as_bytes()).collect();
+    Some(format!("{}?login={login}", kabinet_api::routes::DEV_OUTBOX))
 }
 
 fn masked_recipient(account: &Account, flow: &Flow) -> Option<String> {
@@ -380,8 +398,9 @@ pub async fn submit_code(
         Err(err) => return internal(lang, &err),
     };
     let sent_to = masked_recipient(&account, &flow);
-    let reply =
-        |status, notice| second_factor_page(&flow, sent_to.as_deref(), status, Some(notice));
+    let reply = |status, notice| {
+        second_factor_page(&portal, &flow, sent_to.as_deref(), status, Some(notice))
+    };
     let now = portal.now();
     if let Some(until) = account.locked_until.filter(|until| *until > now) {
         return reply(
@@ -464,7 +483,7 @@ pub async fn resend_code(
         _ => return internal(lang, &"a second-factor flow has no account"),
     };
     if flow.factor != Some(FactorKind::OneTimeCode) {
-        return second_factor_page(&flow, None, StatusCode::BAD_REQUEST, None);
+        return second_factor_page(&portal, &flow, None, StatusCode::BAD_REQUEST, None);
     }
 
     let ttl = portal.config().lifetimes.one_time_code.as_secs() as i64;
@@ -472,6 +491,7 @@ pub async fn resend_code(
     if sent_at.is_some_and(|sent| portal.now() < sent + 30) {
         let sent_to = masked_recipient(&account, &flow);
         return second_factor_page(
+            &portal,
             &flow,
             sent_to.as_deref(),
             StatusCode::TOO_MANY_REQUESTS,
@@ -479,9 +499,13 @@ pub async fn resend_code(
         );
     }
     match send_code(&portal, &flow.id, &account) {
-        Ok(sent_to) => {
-            second_factor_page(&flow, sent_to.as_deref(), StatusCode::OK, Some(Notice::CodeResent))
-        }
+        Ok(sent_to) => second_factor_page(
+            &portal,
+            &flow,
+            sent_to.as_deref(),
+            StatusCode::OK,
+            Some(Notice::CodeResent),
+        ),
         Err(err) => internal(lang, &err),
     }
 }
@@ -566,7 +590,7 @@ pub async fn switch_language(
                 .oid
                 .and_then(|oid| accounts::by_oid(&portal.store().lock(), oid).ok().flatten());
             let sent_to = account.as_ref().and_then(|account| masked_recipient(account, &flow));
-            second_factor_page(&flow, sent_to.as_deref(), StatusCode::OK, None)
+            second_factor_page(&portal, &flow, sent_to.as_deref(), StatusCode::OK, None)
         }
         Stage::Consent => consent_page(&flow),
         _ => flow::page(

@@ -230,3 +230,48 @@ async fn a_form_from_another_browser_is_refused() {
     let refused = stranger.submit(&page, &form, &fill).await.unwrap().into_page("x").unwrap();
     assert_eq!(refused.status, 400, "the flow is bound to the browser that started it");
 }
+
+#[tokio::test]
+async fn a_demo_portal_shows_where_its_codes_are_and_a_real_one_does_not() {
+    let fill = [("login", seed::CITIZEN_EMAIL), ("password", seed::DEMO_PASSWORD)];
+    let code_page = |portal: &TestPortal| {
+        let url = AuthRequest::new().url(portal);
+        async move {
+            let agent = Agent::new().unwrap();
+            let page = agent.open(&url).await.unwrap().into_page("the login page").unwrap();
+            let form = page.form_with("password").unwrap();
+            agent.submit(&page, &form, &fill).await.unwrap().into_page("the code page").unwrap()
+        }
+    };
+
+    let real = TestPortal::start().await;
+    let page = code_page(&real).await;
+    assert!(!page.html.contains("/dev/outbox"), "a real portal says nothing of an outbox");
+
+    let demo = TestPortal::start_with(|config| config.demo_hints = true).await;
+    let page = code_page(&demo).await;
+    let link = page
+        .html
+        .split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.contains("outbox"))
+        .unwrap_or_default();
+    assert!(link.starts_with("/dev/outbox?login="), "the demo code page links the outbox: {link}");
+
+    // A person opening that link in a browser reads the code on a page.
+    let outbox = demo
+        .http
+        .get(demo.url(&link.replace("&amp;", "&")))
+        .header("accept", "text/html,application/xhtml+xml;q=0.9")
+        .header("accept-language", "ru-RU,ru;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(outbox.status(), 200);
+    assert_eq!(outbox.headers()["cache-control"], "no-store", "codes are not cached");
+    let html = outbox.text().await.unwrap();
+    let agent = Agent::new().unwrap();
+    let code = agent.outbox_code(&page.url, seed::CITIZEN_EMAIL).await.unwrap();
+    assert!(html.contains(&format!(r#"<td class="code">{code}</td>"#)), "{html}");
+    assert!(html.contains(r#"<html lang="ru">"#), "the page follows Accept-Language");
+}
