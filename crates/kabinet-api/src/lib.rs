@@ -8,10 +8,12 @@
 //!
 //! Terms: an *account* is a person known to the portal by a numeric `oid`; an *application*
 //! (заявление) is a request to a department that moves through [`ApplicationStatus`]es; an
-//! *event* is one entry of the account's change feed.
+//! *event* is one entry of the account's change feed; a *document* is a file (a scan) the
+//! person uploaded.
 
 pub mod applications;
 pub mod checks;
+pub mod documents;
 pub mod events;
 pub mod oauth;
 pub mod problem;
@@ -24,6 +26,7 @@ pub use applications::{
     ActivityEntry, ActivityKind, ActivityPage, Application, ApplicationStatus, ApplicationSummary,
     ApplicationsPage, ApplicationsQuery, JournalEntry, StatusChange,
 };
+pub use documents::{Document, DocumentKind, DocumentList, MAX_DOCUMENT_SIZE, MediaType};
 pub use events::{Event, EventKind, EventsPage, EventsQuery};
 pub use problem::{ErrorCode, Problem};
 pub use profile::{AccountKind, Contacts, DocumentNumber, FullName, Passport, Profile};

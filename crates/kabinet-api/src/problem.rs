@@ -23,6 +23,12 @@ pub enum ErrorCode {
     Conflict,
     /// The caller is not allowed to do this (admin endpoints).
     Forbidden,
+    /// An uploaded file is larger than the portal accepts.
+    DocumentTooLarge,
+    /// An uploaded file's content is not a type the portal accepts, or does not parse as one.
+    UnsupportedDocument,
+    /// An uploaded file's bytes do not match the SHA-256 sent with them.
+    ChecksumMismatch,
     /// The portal failed; the detail is in the portal's log, not here.
     Internal,
 }

@@ -38,6 +38,10 @@ pub const APPLICATION: &str = "/api/v1/applications/{id}";
 pub const EVENTS: &str = "/api/v1/events";
 /// The account's activity (security) log.
 pub const ACTIVITY: &str = "/api/v1/activity";
+/// The person's documents: list (GET) and upload (POST, multipart).
+pub const DOCUMENTS: &str = "/api/v1/documents";
+/// One document; `{id}` is the document id (DELETE).
+pub const DOCUMENT: &str = "/api/v1/documents/{id}";
 /// The OpenAPI document of this API.
 pub const OPENAPI: &str = "/api/v1/openapi.json";
 

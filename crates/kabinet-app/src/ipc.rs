@@ -2,9 +2,17 @@
 //! generated from these types into `ui/src/lib/backend/types.ts`; a test fails when they
 //! drift. Nothing here carries a token, a key or an unmasked document number.
 
+pub mod vault;
+
 use kabinet_api::{Application, ApplicationStatus, ApplicationSummary, JournalEntry, Profile};
 use serde::Serialize;
 use ts_rs::TS;
+
+use self::vault::{
+    DocumentKindCode, EVENT_UPLOAD_PROGRESS, EVENT_VAULT_CHANGED, EVENT_VAULT_IMPORTED, ExportView,
+    ImportOutcome, ImportReport, MediaKind, NormalisedView, PortalDocumentView, RefusalCode,
+    RefusalView, ScanView, UploadProgressEvent, UploadedView, VaultState, VaultView,
+};
 
 /// The name of the event sent when the account's data changed; payload [`ChangedEvent`].
 pub const EVENT_CHANGED: &str = "kabinet://changed";
@@ -39,6 +47,10 @@ pub enum ErrorCode {
     Storage,
     /// Not found.
     NotFound,
+    /// The document vault's key is gone or changed; the vault must be reset first.
+    VaultLocked,
+    /// The input was refused (a name, a file, a request the portal turned down).
+    Invalid,
     /// Something else.
     Internal,
 }
@@ -331,12 +343,29 @@ pub fn typescript() -> String {
         DashboardView::decl(&config),
         ChangedEvent::decl(&config),
         OpenApplicationEvent::decl(&config),
+        DocumentKindCode::decl(&config),
+        MediaKind::decl(&config),
+        NormalisedView::decl(&config),
+        UploadedView::decl(&config),
+        ScanView::decl(&config),
+        RefusalCode::decl(&config),
+        RefusalView::decl(&config),
+        ImportOutcome::decl(&config),
+        ImportReport::decl(&config),
+        VaultState::decl(&config),
+        PortalDocumentView::decl(&config),
+        VaultView::decl(&config),
+        UploadProgressEvent::decl(&config),
+        ExportView::decl(&config),
     ];
     let events = format!(
         "export const EVENT_CHANGED = \"{EVENT_CHANGED}\";\n\
          export const EVENT_SYNC = \"{EVENT_SYNC}\";\n\
          export const EVENT_OPEN_APPLICATION = \"{EVENT_OPEN_APPLICATION}\";\n\
-         export const EVENT_SESSION = \"{EVENT_SESSION}\";\n"
+         export const EVENT_SESSION = \"{EVENT_SESSION}\";\n\
+         export const EVENT_VAULT_IMPORTED = \"{EVENT_VAULT_IMPORTED}\";\n\
+         export const EVENT_UPLOAD_PROGRESS = \"{EVENT_UPLOAD_PROGRESS}\";\n\
+         export const EVENT_VAULT_CHANGED = \"{EVENT_VAULT_CHANGED}\";\n"
     );
     let mut out = String::from(
         "// Generated from crates/kabinet-app/src/ipc.rs; do not edit by hand.\n\

@@ -1,25 +1,31 @@
-//! The portal API (`/api/v1`): profile, applications, the change feed and the activity log.
+//! The portal API (`/api/v1`): profile, applications, documents, the change feed and the
+//! activity log.
 //! Every request carries a bearer access token, checked in full each time.
 
 use std::time::Duration;
 
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Multipart, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use kabinet_api::documents::{MAX_NAME_CHARS, upload_fields};
 use kabinet_api::events::{MAX_WAIT_SECONDS, POLL_INTERVAL_HEADER};
 use kabinet_api::problem::PROBLEM_CONTENT_TYPE;
 use kabinet_api::{
-    ActivityPage, Application, ApplicationsPage, ApplicationsQuery, ErrorCode, EventsPage,
-    EventsQuery, Problem, Profile, routes,
+    ActivityPage, Application, ApplicationsPage, ApplicationsQuery, Document, DocumentKind,
+    DocumentList, ErrorCode, EventsPage, EventsQuery, MAX_DOCUMENT_SIZE, Problem, Profile, routes,
 };
 
 use crate::Portal;
+use crate::documents::{self, NewDocument, Refusal};
 use crate::oidc::{bearer, challenge};
 use crate::tokens::{self, AccessClaims, Rejection};
 use crate::{accounts, applications, feed};
+
+/// Room for the form parts around the file in an upload's body.
+const UPLOAD_OVERHEAD: usize = 64 * 1024;
 
 /// The API's routes.
 pub fn router() -> Router<Portal> {
@@ -29,6 +35,13 @@ pub fn router() -> Router<Portal> {
         .route(routes::APPLICATION, get(application))
         .route(routes::EVENTS, get(events))
         .route(routes::ACTIVITY, get(activity))
+        .route(
+            routes::DOCUMENTS,
+            get(list_documents)
+                .post(upload_document)
+                .layer(DefaultBodyLimit::max(MAX_DOCUMENT_SIZE as usize + UPLOAD_OVERHEAD)),
+        )
+        .route(routes::DOCUMENT, get(document).delete(delete_document))
         .route(routes::OPENAPI, get(openapi))
 }
 
@@ -77,6 +90,22 @@ impl ApiError {
     pub fn internal(cause: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "request failed");
         Self::new(ErrorCode::Internal, StatusCode::INTERNAL_SERVER_ERROR, "internal error", None)
+    }
+
+    /// An upload the portal will not keep.
+    pub fn refused(refusal: &Refusal) -> Self {
+        let (code, status) = match refusal {
+            Refusal::TooLarge { .. } => {
+                (ErrorCode::DocumentTooLarge, StatusCode::PAYLOAD_TOO_LARGE)
+            }
+            Refusal::ChecksumMismatch => {
+                (ErrorCode::ChecksumMismatch, StatusCode::UNPROCESSABLE_ENTITY)
+            }
+            Refusal::Empty | Refusal::UnsupportedType | Refusal::Malformed(_) => {
+                (ErrorCode::UnsupportedDocument, StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            }
+        };
+        Self::new(code, status, "document refused", Some(refusal.to_string()))
     }
 
     fn new(code: ErrorCode, status: StatusCode, title: &str, detail: Option<String>) -> Self {
@@ -322,6 +351,189 @@ pub(crate) async fn activity(
 ) -> Result<Response, ApiError> {
     let items = accounts::activity(&portal.store().lock(), caller.oid, 100)?;
     Ok(private(Json(ActivityPage { items }).into_response()))
+}
+
+/// The person's documents, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/documents",
+    tag = "documents",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every document of the account", body = DocumentList),
+        (status = 401, description = "Missing or refused token", body = Problem,
+         content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn list_documents(
+    State(portal): State<Portal>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
+    let items = documents::list(&portal.store().lock(), caller.oid)?;
+    Ok(private(Json(DocumentList { items }).into_response()))
+}
+
+/// The parts of an upload, as read.
+#[derive(Default)]
+struct Upload {
+    file: Option<Vec<u8>>,
+    name: Option<String>,
+    kind: Option<String>,
+    sha256: Option<String>,
+}
+
+/// Reads the parts of an upload, refusing a file over the limit as soon as it passes it.
+async fn read_upload(mut multipart: Multipart) -> Result<Upload, ApiError> {
+    let mut upload = Upload::default();
+    let too_large = |size: u64| ApiError::refused(&Refusal::TooLarge { size });
+    let broken = |err: axum::extract::multipart::MultipartError| {
+        if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large(MAX_DOCUMENT_SIZE + 1)
+        } else {
+            ApiError::invalid(format!("the multipart body cannot be read: {}", err.body_text()))
+        }
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(broken)? {
+        let Some(part) = field.name().map(str::to_owned) else { continue };
+        if part == upload_fields::FILE {
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(broken)? {
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() as u64 > MAX_DOCUMENT_SIZE {
+                    return Err(too_large(bytes.len() as u64));
+                }
+            }
+            upload.file = Some(bytes);
+            continue;
+        }
+        let text = field.text().await.map_err(broken)?;
+        match part.as_str() {
+            upload_fields::NAME => upload.name = Some(text),
+            upload_fields::KIND => upload.kind = Some(text),
+            upload_fields::SHA256 => upload.sha256 = Some(text),
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
+
+/// Uploads a document: `multipart/form-data` with `file`, `name`, `kind` and `sha256`.
+/// The same bytes uploaded again return the document already stored, so a retry is safe.
+#[utoipa::path(
+    post,
+    path = "/api/v1/documents",
+    tag = "documents",
+    security(("bearer" = [])),
+    request_body(content_type = "multipart/form-data",
+                 description = "Parts: file, name, kind (a DocumentKind), sha256 (hex)"),
+    responses(
+        (status = 201, description = "Stored", body = Document),
+        (status = 200, description = "The account already had these bytes", body = Document),
+        (status = 400, description = "A missing or bad part", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 401, description = "Missing or refused token", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 413, description = "Over 5 MiB", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 415, description = "Not a PDF, JPEG or PNG by content", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "The SHA-256 does not match the bytes", body = Problem,
+         content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn upload_document(
+    State(portal): State<Portal>,
+    caller: Caller,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let multipart = multipart.map_err(|err| ApiError::invalid(err.body_text()))?;
+    let upload = read_upload(multipart).await?;
+    let missing = |part: &str| ApiError::invalid(format!("the `{part}` part is missing"));
+    let bytes = upload.file.ok_or_else(|| missing(upload_fields::FILE))?;
+    let sha256 = upload.sha256.ok_or_else(|| missing(upload_fields::SHA256))?;
+    let kind = upload.kind.ok_or_else(|| missing(upload_fields::KIND))?;
+    let kind = DocumentKind::parse(kind.trim())
+        .ok_or_else(|| ApiError::invalid(format!("`{}` is not a document kind", kind.trim())))?;
+    let name = upload.name.ok_or_else(|| missing(upload_fields::NAME))?;
+    let name = name.trim();
+    if name.is_empty()
+        || name.chars().count() > MAX_NAME_CHARS
+        || name.chars().any(char::is_control)
+    {
+        return Err(ApiError::invalid(format!(
+            "the name must be 1 to {MAX_NAME_CHARS} characters without control characters"
+        )));
+    }
+
+    let media_type = documents::check(&bytes, sha256.trim()).map_err(|refusal| {
+        tracing::info!(oid = caller.oid, %refusal, "document refused");
+        ApiError::refused(&refusal)
+    })?;
+    let new =
+        NewDocument { oid: caller.oid, name, kind, media_type, bytes: &bytes, now: portal.now() };
+    let (document, created) = documents::insert(&portal.store().lock(), &new)?;
+    tracing::info!(oid = caller.oid, document = %document.id, created, "document stored");
+
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    let mut response = (status, Json(&document)).into_response();
+    let location = routes::with_id(routes::DOCUMENT, &document.id);
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(private(response))
+}
+
+/// One of the person's documents, without its bytes.
+#[utoipa::path(
+    get,
+    path = "/api/v1/documents/{id}",
+    tag = "documents",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The document id")),
+    responses(
+        (status = 200, description = "The document", body = Document),
+        (status = 401, description = "Missing or refused token", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such document in this account", body = Problem,
+         content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn document(
+    State(portal): State<Portal>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let found = documents::get(&portal.store().lock(), caller.oid, id)?;
+    Ok(private(Json(found.ok_or_else(ApiError::not_found)?).into_response()))
+}
+
+/// Deletes one of the person's documents.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/documents/{id}",
+    tag = "documents",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The document id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or refused token", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such document in this account", body = Problem,
+         content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn delete_document(
+    State(portal): State<Portal>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    if !documents::delete(&portal.store().lock(), caller.oid, id)? {
+        return Err(ApiError::not_found());
+    }
+    tracing::info!(oid = caller.oid, document = id, "document deleted");
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 async fn openapi() -> Response {

@@ -20,6 +20,7 @@ mod clients;
 pub mod clock;
 pub mod config;
 mod crypto;
+mod documents;
 mod feed;
 mod keys;
 mod oidc;

@@ -19,6 +19,10 @@ use utoipa::{Modify, OpenApi};
         crate::api::application,
         crate::api::events,
         crate::api::activity,
+        crate::api::list_documents,
+        crate::api::upload_document,
+        crate::api::document,
+        crate::api::delete_document,
         crate::admin::push_status,
         crate::admin::rotate_key,
         crate::admin::outbox,
@@ -27,6 +31,7 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "profile", description = "The person and their account"),
         (name = "applications", description = "Applications and their journals"),
+        (name = "documents", description = "Documents (scans) the person uploaded"),
         (name = "events", description = "The account's change feed"),
         (name = "admin", description = "Sandbox-only endpoints, loopback only"),
     )

@@ -122,8 +122,17 @@ impl TestPortal {
 
     /// The whole flow: forms, code, token exchange. Returns the token response.
     pub async fn sign_in(&self) -> TokenResponse {
+        self.sign_in_as(&citizen()).await
+    }
+
+    /// [`Self::sign_in`] for another person.
+    pub async fn sign_in_as(&self, credentials: &Credentials) -> TokenResponse {
         let request = AuthRequest::new();
-        let redirect = self.sign_in_redirect(&request).await;
+        let redirect = Agent::new()
+            .unwrap()
+            .sign_in(&request.url(self), credentials, Consent::Allow)
+            .await
+            .expect("the person signs in through the forms");
         let code = query_param(&redirect, "code").expect("the redirect carries a code");
         let (status, body) = self.exchange(&code, &request.pkce).await;
         assert_eq!(status, 200, "the code exchanges for tokens: {body}");

@@ -1,7 +1,7 @@
 // Generated from crates/kabinet-app/src/ipc.rs; do not edit by hand.
 // Regenerate: KABINET_UPDATE_TYPES=1 cargo test -p kabinet-app ipc_types
 
-export type ErrorCode = "signed_out" | "session_locked" | "offline" | "portal" | "invalid_profile" | "sign_in_cancelled" | "sign_in_failed" | "keychain" | "storage" | "not_found" | "internal";
+export type ErrorCode = "signed_out" | "session_locked" | "offline" | "portal" | "invalid_profile" | "sign_in_cancelled" | "sign_in_failed" | "keychain" | "storage" | "not_found" | "vault_locked" | "invalid" | "internal";
 
 export type CommandError = { 
 /**
@@ -188,7 +188,245 @@ export type OpenApplicationEvent = {
  */
 id: string, };
 
+export type DocumentKindCode = "passport" | "snils" | "inn" | "certificate" | "power_of_attorney" | "other";
+
+export type MediaKind = "pdf" | "jpeg" | "png";
+
+export type NormalisedView = { 
+/**
+ * The size of the file as it was imported, in bytes.
+ */
+original_size: number, 
+/**
+ * The width and height as imported, in pixels.
+ */
+original_pixels: [number, number], 
+/**
+ * Whether it was turned upright from its camera orientation.
+ */
+rotated: boolean, 
+/**
+ * Whether metadata (EXIF, GPS, comments) was removed.
+ */
+metadata_removed: boolean, 
+/**
+ * Whether it was compressed harder to fit the portal's limit.
+ */
+recompressed: boolean, 
+/**
+ * Whether it was made smaller to fit the portal's limit.
+ */
+downscaled: boolean, };
+
+export type UploadedView = { 
+/**
+ * The document's id at the portal.
+ */
+document_id: string, 
+/**
+ * When it was uploaded, RFC 3339.
+ */
+uploaded_at: string, };
+
+export type ScanView = { 
+/**
+ * Its id in the vault.
+ */
+id: string, 
+/**
+ * The name the person gave it (at first, the file's name).
+ */
+name: string, 
+/**
+ * What it shows.
+ */
+kind: DocumentKindCode, 
+/**
+ * Its type.
+ */
+media: MediaKind, 
+/**
+ * Its size as stored and uploaded, in bytes.
+ */
+size: number, 
+/**
+ * Pages: 1 for an image.
+ */
+pages: number, 
+/**
+ * Width and height in pixels, for an image.
+ */
+pixels: [number, number] | null, 
+/**
+ * When it was added, RFC 3339.
+ */
+added_at: string, 
+/**
+ * What normalisation did, for an image.
+ */
+normalised: NormalisedView | null, 
+/**
+ * Set once it is on the portal.
+ */
+uploaded: UploadedView | null, 
+/**
+ * A small picture of it, from the app's protocol: for images, and for PDFs the app
+ * assembled from images (their first page); `None` for other PDFs.
+ */
+thumbnail_url: string | null, 
+/**
+ * The whole scan, from the app's protocol.
+ */
+content_url: string, };
+
+export type RefusalCode = "unsupported_type" | "empty" | "file_too_large" | "pdf_too_large" | "image_too_large" | "cannot_fit" | "image_broken" | "pdf_encrypted" | "pdf_broken" | "pdf_empty" | "pdf_bomb" | "pdf_active_content" | "unreadable";
+
+export type RefusalView = { 
+/**
+ * Why.
+ */
+code: RefusalCode, 
+/**
+ * For [`RefusalCode::UnsupportedType`]: what the content looks like ("GIF", "ZIP", …),
+ * when it is recognisable.
+ */
+detected: string | null, 
+/**
+ * For size refusals: the file's size in bytes.
+ */
+size: number | null, 
+/**
+ * For [`RefusalCode::ImageTooLarge`]: the width and height the image claims.
+ */
+pixels: [number, number] | null, 
+/**
+ * A technical detail in English, for "Details".
+ */
+detail: string, };
+
+export type ImportOutcome = { "outcome": "imported", 
+/**
+ * The file's name.
+ */
+file_name: string, 
+/**
+ * The new scan.
+ */
+scan: ScanView, } | { "outcome": "duplicate", 
+/**
+ * The file's name.
+ */
+file_name: string, 
+/**
+ * The scan that has it.
+ */
+scan: ScanView, } | { "outcome": "refused", 
+/**
+ * The file's name.
+ */
+file_name: string, 
+/**
+ * Why.
+ */
+refusal: RefusalView, };
+
+export type ImportReport = { 
+/**
+ * One outcome per file; empty when the person closed the picker.
+ */
+items: Array<ImportOutcome>, };
+
+export type VaultState = { "state": "ready" } | { "state": "signed_out" } | { "state": "key_changed", 
+/**
+ * Scans that exist only on this computer and would be lost by the reset.
+ */
+local_only: number, 
+/**
+ * Scans that are also on the portal.
+ */
+uploaded: number, };
+
+export type PortalDocumentView = { 
+/**
+ * Its id at the portal.
+ */
+id: string, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * What it shows.
+ */
+kind: DocumentKindCode, 
+/**
+ * Its size in bytes.
+ */
+size: number, 
+/**
+ * When it was uploaded, RFC 3339.
+ */
+uploaded_at: string, 
+/**
+ * The local scan it came from, if this computer has it.
+ */
+scan_id: string | null, };
+
+export type VaultView = { 
+/**
+ * Whether the vault is open.
+ */
+state: VaultState, 
+/**
+ * Scans, newest first (none unless `Ready`).
+ */
+scans: Array<ScanView>, 
+/**
+ * Documents on the portal, newest first, as last fetched.
+ */
+portal_documents: Array<PortalDocumentView>, 
+/**
+ * Whether `portal_documents` is current (the portal answered).
+ */
+portal_online: boolean, 
+/**
+ * Whether scans survive a restart: false without a keychain, where the key lives only
+ * as long as the app runs.
+ */
+persistent: boolean, 
+/**
+ * The portal's limit per file, in bytes.
+ */
+max_upload_size: number, };
+
+export type UploadProgressEvent = { 
+/**
+ * The scan being uploaded.
+ */
+scan_id: string, 
+/**
+ * Bytes sent so far.
+ */
+sent: number, 
+/**
+ * Bytes in all.
+ */
+total: number, };
+
+export type ExportView = { 
+/**
+ * Whether a file was written (false when the person closed the dialog).
+ */
+saved: boolean, 
+/**
+ * The name of the file written, without its folder.
+ */
+file_name: string | null, };
+
 export const EVENT_CHANGED = "kabinet://changed";
 export const EVENT_SYNC = "kabinet://sync";
 export const EVENT_OPEN_APPLICATION = "kabinet://open-application";
 export const EVENT_SESSION = "kabinet://session";
+export const EVENT_VAULT_IMPORTED = "kabinet://vault-imported";
+export const EVENT_UPLOAD_PROGRESS = "kabinet://upload-progress";
+export const EVENT_VAULT_CHANGED = "kabinet://vault-changed";
