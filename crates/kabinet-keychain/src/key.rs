@@ -26,6 +26,14 @@ impl SecretKey {
         Self { service: SERVICE.to_owned(), account }
     }
 
+    /// The entry for the key that seals one person's local data at one portal (scans,
+    /// drafts, the cached profile). Unlike the refresh token it stays after sign-out, since
+    /// what it seals belongs to the person, not to the session.
+    pub fn data_key(portal_id: &str, subject: &str) -> Self {
+        let account = format!("data-key:{}:{}", escape(portal_id), escape(subject));
+        Self { service: SERVICE.to_owned(), account }
+    }
+
     /// The entry [`crate::open`] writes and removes to check that the keychain works. Each
     /// probe has its own name (process id and a random part), so that two programs probing
     /// at once (the app and the CLI, or parallel tests) never delete each other's entry.
@@ -77,6 +85,13 @@ mod tests {
         assert_eq!(key.service(), "kabinet", "all entries share Kabinet's service");
         assert_eq!(key.account(), "refresh-token:sandbox:oid-1000");
         assert_eq!(key.to_string(), "kabinet/refresh-token:sandbox:oid-1000");
+    }
+
+    #[test]
+    fn data_keys_and_refresh_tokens_never_share_an_entry() {
+        let data = SecretKey::data_key("sandbox", "oid-1000");
+        assert_eq!(data.account(), "data-key:sandbox:oid-1000");
+        assert_ne!(data, SecretKey::refresh_token("sandbox", "oid-1000"));
     }
 
     #[test]
