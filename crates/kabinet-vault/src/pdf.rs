@@ -14,8 +14,11 @@ use crate::check::{Refusal, RefusalCode};
 
 /// The most one stream may expand to.
 pub const MAX_STREAM_EXPANSION: usize = 16 * 1024 * 1024;
-/// The most all streams of one PDF may expand to together.
-pub const MAX_TOTAL_EXPANSION: usize = 64 * 1024 * 1024;
+/// The most all streams of one PDF may expand to together. Images are not counted: they are
+/// not expanded here, only their declared size is checked.
+pub const MAX_TOTAL_EXPANSION: usize = 32 * 1024 * 1024;
+/// The most pixels one image in a PDF may declare.
+pub const MAX_IMAGE_PIXELS: u64 = crate::picture::MAX_PIXELS;
 
 /// What a checked PDF is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +49,22 @@ fn filters(stream: &lopdf::Stream) -> Vec<Vec<u8>> {
 
 fn name_is(object: &Object, expected: &[u8]) -> bool {
     object.as_name().is_ok_and(|name| name == expected)
+}
+
+/// Whether an object, or anything inside it, asks for something active. Indirect objects
+/// are each visited on their own, so only direct nesting is followed here.
+fn find_active(object: &Object, depth: u32) -> Option<&'static str> {
+    if depth > 64 {
+        return None;
+    }
+    match object {
+        Object::Dictionary(dict) => is_active(dict)
+            .or_else(|| dict.iter().find_map(|(_, value)| find_active(value, depth + 1))),
+        Object::Stream(stream) => is_active(&stream.dict)
+            .or_else(|| stream.dict.iter().find_map(|(_, value)| find_active(value, depth + 1))),
+        Object::Array(items) => items.iter().find_map(|item| find_active(item, depth + 1)),
+        _ => None,
+    }
 }
 
 /// Whether a dictionary asks for something active: a script, a launched program, an
@@ -106,18 +125,24 @@ pub fn inspect(bytes: &[u8], limit: u64) -> Result<PdfInfo, Refusal> {
 
     let mut expanded = 0usize;
     for object in document.objects.values() {
-        let dict = match object {
-            Object::Dictionary(dict) => dict,
-            Object::Stream(stream) => &stream.dict,
-            _ => continue,
-        };
-        if let Some(what) = is_active(dict) {
+        if let Some(what) = find_active(object, 0) {
             return Err(Refusal::new(
                 RefusalCode::PdfActiveContent,
                 format!("the PDF contains {what}"),
             ));
         }
         let Object::Stream(stream) = object else { continue };
+        if stream.dict.get(b"Subtype").is_ok_and(|s| name_is(s, b"Image")) {
+            let side = |key: &[u8]| stream.dict.get(key).and_then(Object::as_i64).unwrap_or(0);
+            let pixels = side(b"Width").max(0) as u64 * side(b"Height").max(0) as u64;
+            if pixels > MAX_IMAGE_PIXELS {
+                return Err(Refusal::new(
+                    RefusalCode::PdfBomb,
+                    format!("an image in the PDF declares {pixels} pixels"),
+                ));
+            }
+            continue;
+        }
         let filters = filters(stream);
         if filters.is_empty() || filters.iter().all(|f| IMAGE_FILTERS.contains(&f.as_slice())) {
             continue;

@@ -71,12 +71,23 @@ fn format_of(media: MediaType) -> ImageFormat {
     }
 }
 
+/// An image as decoded: upright, with what it was before.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The image, upright.
+    pub picture: DynamicImage,
+    /// Whether it had to be turned.
+    pub rotated: bool,
+    /// Its width and height as stored, before turning.
+    pub stored_pixels: [u32; 2],
+}
+
 /// Decodes an image within the limits, upright.
 ///
 /// # Errors
 /// [`RefusalCode::ImageTooLarge`] for too many pixels, [`RefusalCode::ImageBroken`] for
 /// anything that does not decode.
-pub fn decode(bytes: &[u8], media: MediaType) -> Result<(DynamicImage, bool), Refusal> {
+pub fn decode(bytes: &[u8], media: MediaType) -> Result<Decoded, Refusal> {
     let reader = ImageReader::with_format(Cursor::new(bytes), format_of(media));
     let (width, height) = reader.into_dimensions().map_err(|err| broken(&err))?;
     if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
@@ -100,7 +111,7 @@ pub fn decode(bytes: &[u8], media: MediaType) -> Result<(DynamicImage, bool), Re
     let mut picture = DynamicImage::from_decoder(decoder).map_err(|err| broken(&err))?;
     let rotated = orientation != image::metadata::Orientation::NoTransforms;
     picture.apply_orientation(orientation);
-    Ok((picture, rotated))
+    Ok(Decoded { picture, rotated, stored_pixels: [width, height] })
 }
 
 /// Encodes as JPEG at `quality`, flattening transparency onto white and keeping greyscale
@@ -149,8 +160,7 @@ fn encode_png(picture: &DynamicImage) -> Vec<u8> {
 /// The refusals of [`decode`], and [`RefusalCode::CannotFit`] when even the smallest legible
 /// size at the lowest quality is over the limit.
 pub fn normalise(bytes: &[u8], media: MediaType, limit: u64) -> Result<Normalised, Refusal> {
-    let (picture, rotated) = decode(bytes, media)?;
-    let original_pixels = [picture.width(), picture.height()];
+    let Decoded { picture, rotated, stored_pixels: original_pixels } = decode(bytes, media)?;
     let done = |bytes: Vec<u8>, media, picture: &DynamicImage, recompressed, downscaled| {
         Ok(Normalised {
             bytes,
@@ -263,7 +273,7 @@ mod tests {
         let clear =
             DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(4, 4, [0, 0, 0, 0].into()));
         let jpeg = encode_jpeg(&clear, 90);
-        let (decoded, _) = decode(&jpeg, MediaType::Jpeg).unwrap();
+        let decoded = decode(&jpeg, MediaType::Jpeg).unwrap().picture;
         let pixel = decoded.to_rgb8().get_pixel(1, 1).0;
         assert!(pixel.iter().all(|c| *c > 240), "a transparent pixel becomes white: {pixel:?}");
     }
@@ -318,7 +328,7 @@ mod tests {
     #[test]
     fn thumbnails_are_small() {
         let small = thumbnail(&page(3000, 2000));
-        let (decoded, _) = decode(&small, MediaType::Jpeg).unwrap();
+        let decoded = decode(&small, MediaType::Jpeg).unwrap().picture;
         assert_eq!(decoded.width().max(decoded.height()), THUMBNAIL_SIDE);
     }
 }

@@ -66,8 +66,8 @@ pub fn prepare(bytes: &[u8], limit: u64) -> Result<Prepared, Refusal> {
     }
 
     let normalised = picture::normalise(bytes, media, limit)?;
-    let (picture, _) = picture::decode(&normalised.bytes, normalised.media)?;
-    let thumbnail = picture::thumbnail(&picture);
+    let decoded = picture::decode(&normalised.bytes, normalised.media)?;
+    let thumbnail = picture::thumbnail(&decoded.picture);
     Ok(Prepared {
         media: normalised.media,
         pages: 1,

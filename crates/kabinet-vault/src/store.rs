@@ -867,14 +867,14 @@ fn assemble_within(pages: &[(MediaType, Vec<u8>)], limit: u64) -> Result<Vec<u8>
         let mut encoded: Vec<(Vec<u8>, [u32; 2], bool)> = Vec::with_capacity(pages.len());
         for (index, (media, bytes)) in pages.iter().enumerate() {
             if quality.is_none() && *media == MediaType::Jpeg {
-                let (picture, _) = picture::decode(bytes, *media)?;
+                let picture = picture::decode(bytes, *media)?.picture;
                 let grey = !picture.color().has_color();
                 encoded.push((bytes.clone(), [picture.width(), picture.height()], grey));
                 continue;
             }
             let pictures = decoded.get_or_insert_with(Vec::new);
             if pictures.len() <= index {
-                pictures.push(picture::decode(bytes, *media)?.0);
+                pictures.push(picture::decode(bytes, *media)?.picture);
             }
             let mut picture = pictures[index].clone();
             let long_side = picture.width().max(picture.height());
