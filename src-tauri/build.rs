@@ -11,6 +11,18 @@ const COMMANDS: &[&str] = &[
     "refresh",
     "application",
     "mark_read",
+    "vault",
+    "vault_refresh",
+    "vault_pick",
+    "vault_rename",
+    "vault_set_kind",
+    "vault_delete",
+    "vault_restore",
+    "vault_export",
+    "vault_assemble",
+    "vault_upload",
+    "vault_delete_uploaded",
+    "vault_reset",
 ];
 
 fn main() {

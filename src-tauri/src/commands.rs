@@ -4,7 +4,10 @@
 use std::sync::Arc;
 
 use kabinet_app::App;
+use kabinet_app::ipc::vault::{DocumentKindCode, ExportView, ImportReport, ScanView, VaultView};
 use kabinet_app::ipc::{ApplicationDetailView, CommandError, DashboardView, SessionView};
+
+use crate::shell;
 
 type AppState<'a> = tauri::State<'a, Arc<App>>;
 
@@ -49,4 +52,92 @@ pub async fn application(
 #[tauri::command]
 pub fn mark_read(app: AppState<'_>) {
     app.mark_read();
+}
+
+#[tauri::command]
+pub async fn vault(app: AppState<'_>) -> Result<VaultView, CommandError> {
+    app.vault().await
+}
+
+#[tauri::command]
+pub async fn vault_refresh(app: AppState<'_>) -> Result<VaultView, CommandError> {
+    app.vault_refresh().await
+}
+
+/// Opens the native picker; the window never sees a path.
+#[tauri::command]
+pub async fn vault_pick(
+    app: AppState<'_>,
+    handle: tauri::AppHandle,
+) -> Result<ImportReport, CommandError> {
+    let paths = shell::pick_scans(&handle).await;
+    app.import_paths(paths).await
+}
+
+#[tauri::command]
+pub async fn vault_rename(
+    app: AppState<'_>,
+    id: String,
+    name: String,
+) -> Result<ScanView, CommandError> {
+    app.rename_scan(id, name).await
+}
+
+#[tauri::command]
+pub async fn vault_set_kind(
+    app: AppState<'_>,
+    id: String,
+    kind: DocumentKindCode,
+) -> Result<ScanView, CommandError> {
+    app.set_scan_kind(id, kind).await
+}
+
+#[tauri::command]
+pub async fn vault_delete(app: AppState<'_>, id: String) -> Result<(), CommandError> {
+    app.delete_scan(id).await
+}
+
+#[tauri::command]
+pub async fn vault_restore(app: AppState<'_>, id: String) -> Result<ScanView, CommandError> {
+    app.restore_scan(id).await
+}
+
+/// Opens the native save dialog with the scan's safe name and writes a decrypted copy.
+#[tauri::command]
+pub async fn vault_export(
+    app: AppState<'_>,
+    handle: tauri::AppHandle,
+    id: String,
+) -> Result<ExportView, CommandError> {
+    let suggested = app.export_name(id.clone()).await?;
+    let destination = shell::choose_export(&handle, suggested).await;
+    app.export_scan(id, destination).await
+}
+
+#[tauri::command]
+pub async fn vault_assemble(
+    app: AppState<'_>,
+    ids: Vec<String>,
+    name: String,
+    kind: DocumentKindCode,
+) -> Result<ScanView, CommandError> {
+    app.assemble_scans(ids, name, kind).await
+}
+
+#[tauri::command]
+pub async fn vault_upload(app: AppState<'_>, id: String) -> Result<ScanView, CommandError> {
+    app.upload_scan(id).await
+}
+
+#[tauri::command]
+pub async fn vault_delete_uploaded(
+    app: AppState<'_>,
+    document_id: String,
+) -> Result<VaultView, CommandError> {
+    app.delete_uploaded(document_id).await
+}
+
+#[tauri::command]
+pub async fn vault_reset(app: AppState<'_>) -> Result<VaultView, CommandError> {
+    app.reset_vault().await
 }

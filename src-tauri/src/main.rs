@@ -14,7 +14,7 @@ use kabinet_core::PortalProfile;
 use kabinet_core::oidc::PageLanguage;
 use kabinet_core::session::SessionConfig;
 use kabinet_sandbox::{Options, Storage};
-use tauri::{Manager, RunEvent, WindowEvent};
+use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
 
 /// Where the app gets its portal from.
 enum Portal {
@@ -90,7 +90,31 @@ fn main() {
         .plugin(tauri_plugin_log::Builder::new().level(tracing_level()).build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        // Dialogs are opened by the app's own commands; the window has no dialog permission.
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_window_state::Builder::new().build())
+        .register_asynchronous_uri_scheme_protocol(
+            kabinet_app::SCAN_PROTOCOL,
+            |ctx, request, responder| {
+                // Only the app's own window may load scans.
+                if ctx.webview_label() != "main" {
+                    return responder.respond(shell::scan_response(kabinet_app::ScanResource {
+                        status: 403,
+                        content_type: "text/plain",
+                        body: Vec::new(),
+                    }));
+                }
+                let handle = ctx.app_handle().clone();
+                let method = request.method().as_str().to_owned();
+                let path = request.uri().path().to_owned();
+                let query = request.uri().query().map(str::to_owned);
+                tauri::async_runtime::spawn(async move {
+                    let Some(app) = handle.try_state::<shell::SharedApp>() else { return };
+                    let resource = app.scan_resource(&method, &path, query.as_deref()).await;
+                    responder.respond(shell::scan_response(resource));
+                });
+            },
+        )
         .invoke_handler(tauri::generate_handler![
             commands::session_state,
             commands::sign_in,
@@ -100,6 +124,18 @@ fn main() {
             commands::refresh,
             commands::application,
             commands::mark_read,
+            commands::vault,
+            commands::vault_refresh,
+            commands::vault_pick,
+            commands::vault_rename,
+            commands::vault_set_kind,
+            commands::vault_delete,
+            commands::vault_restore,
+            commands::vault_export,
+            commands::vault_assemble,
+            commands::vault_upload,
+            commands::vault_delete_uploaded,
+            commands::vault_reset,
         ])
         .setup(move |tauri_app| {
             let handle = tauri_app.handle().clone();
@@ -117,6 +153,7 @@ fn main() {
                 demo: matches!(portal, Portal::Demo),
                 profile,
                 database: data.join("kabinet.sqlite3"),
+                scan_base: scan_base(),
                 browser: Arc::new(shell::PluginBrowser { handle: handle.clone() }),
                 notifier: Arc::new(shell::TauriNotifier { handle: handle.clone() }),
                 events: Arc::new(shell::TauriEvents { handle: handle.clone() }),
@@ -130,12 +167,19 @@ fn main() {
             shell::open_from_notifications(&handle);
             Ok(())
         })
-        .on_window_event(|window, event| {
+        .on_window_event(|window, event| match event {
             // Closing the window keeps the app in the tray, so the poller keeps watching.
-            if let WindowEvent::CloseRequested { api, .. } = event {
+            WindowEvent::CloseRequested { api, .. } => {
                 api.prevent_close();
                 let _ = window.hide();
             }
+            // Files dropped on the window go to the vault; the window hears what happened.
+            WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) => {
+                let app = window.app_handle().state::<shell::SharedApp>().inner().clone();
+                let paths = paths.clone();
+                tauri::async_runtime::spawn(async move { app.import_dropped(paths).await });
+            }
+            _ => {}
         })
         .build(tauri::generate_context!())
         .expect("the Kabinet app can be built");
@@ -145,6 +189,13 @@ fn main() {
             tracing::info!("Kabinet exits");
         }
     });
+}
+
+/// Where the window finds the scan protocol: WebView2 on Windows serves custom protocols as
+/// `http://{name}.localhost`, WebKit elsewhere as `{name}://localhost`.
+fn scan_base() -> String {
+    let name = kabinet_app::SCAN_PROTOCOL;
+    if cfg!(windows) { format!("http://{name}.localhost/") } else { format!("{name}://localhost/") }
 }
 
 /// `RUST_LOG=debug` and the like raise the level; the default is info.

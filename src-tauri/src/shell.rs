@@ -3,16 +3,23 @@
 
 use std::sync::Arc;
 
+use std::path::PathBuf;
+
+use kabinet_app::ipc::vault::{
+    EVENT_UPLOAD_PROGRESS, EVENT_VAULT_CHANGED, EVENT_VAULT_IMPORTED, ImportReport,
+    UploadProgressEvent, VaultView,
+};
 use kabinet_app::ipc::{
     ChangedEvent, EVENT_CHANGED, EVENT_OPEN_APPLICATION, EVENT_SESSION, EVENT_SYNC,
     OpenApplicationEvent, SessionView, SyncView,
 };
-use kabinet_app::{App, UiEvents};
+use kabinet_app::{App, ScanResource, UiEvents};
 use kabinet_core::browser::{Browser, SystemBrowser};
 use kabinet_core::poller::{Notification, Notifier};
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_notification::NotificationExt;
 use tauri_plugin_opener::OpenerExt;
 
@@ -43,6 +50,64 @@ impl<R: Runtime> UiEvents for TauriEvents<R> {
         }
         update_tray(&self.handle, view.unread);
     }
+
+    fn vault_imported(&self, report: &ImportReport) {
+        if let Err(err) = self.handle.emit(EVENT_VAULT_IMPORTED, report) {
+            tracing::warn!(error = %err, "cannot send the import event");
+        }
+    }
+
+    fn upload_progress(&self, progress: &UploadProgressEvent) {
+        if let Err(err) = self.handle.emit(EVENT_UPLOAD_PROGRESS, progress) {
+            tracing::warn!(error = %err, "cannot send the upload progress");
+        }
+    }
+
+    fn vault_changed(&self, view: &VaultView) {
+        if let Err(err) = self.handle.emit(EVENT_VAULT_CHANGED, view) {
+            tracing::warn!(error = %err, "cannot send the vault event");
+        }
+    }
+}
+
+/// The native picker for scans, several at once; no paths when the person closes it.
+pub async fn pick_scans<R: Runtime>(handle: &AppHandle<R>) -> Vec<PathBuf> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    handle
+        .dialog()
+        .file()
+        .set_title("Добавить сканы")
+        .add_filter("PDF, JPEG, PNG", &["pdf", "jpg", "jpeg", "png", "PDF", "JPG", "JPEG", "PNG"])
+        .pick_files(move |picked| {
+            let _ = tx.send(picked.unwrap_or_default());
+        });
+    rx.await.unwrap_or_default().into_iter().filter_map(|file| file.into_path().ok()).collect()
+}
+
+/// The native save dialog for an export, offering the scan's safe name.
+pub async fn choose_export<R: Runtime>(
+    handle: &AppHandle<R>,
+    suggested: String,
+) -> Option<PathBuf> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    handle.dialog().file().set_title("Сохранить копию").set_file_name(suggested).save_file(
+        move |chosen| {
+            let _ = tx.send(chosen);
+        },
+    );
+    rx.await.ok().flatten().and_then(|file| file.into_path().ok())
+}
+
+/// The scan protocol's answer as an HTTP response that nothing may cache or reinterpret.
+pub fn scan_response(resource: ScanResource) -> tauri::http::Response<Vec<u8>> {
+    tauri::http::Response::builder()
+        .status(resource.status)
+        .header("Content-Type", resource.content_type)
+        .header("Cache-Control", "no-store, max-age=0")
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Cross-Origin-Resource-Policy", "same-site")
+        .body(resource.body)
+        .unwrap_or_else(|_| tauri::http::Response::new(Vec::new()))
 }
 
 /// Native notifications through the notification plugin. The application id rides along, so

@@ -25,9 +25,14 @@ fn the_content_security_policy_is_strict() {
         csp["connect-src"], "ipc: http://ipc.localhost",
         "IPC only: no network from the webview"
     );
+    assert_eq!(
+        csp["img-src"], "'self' data: kabinet-scan: http://kabinet-scan.localhost",
+        "images from the app and its scan protocol only"
+    );
     let text = csp.to_string();
     for forbidden in ["unsafe-eval", "unsafe-inline", "http:", "https:", "*"] {
-        let loose = text.replace("http://ipc.localhost", "");
+        let loose =
+            text.replace("http://ipc.localhost", "").replace("http://kabinet-scan.localhost", "");
         assert!(!loose.contains(forbidden), "the CSP must not allow {forbidden}: {text}");
     }
     assert_eq!(config["app"]["security"]["freezePrototype"], true);
@@ -62,6 +67,18 @@ fn the_main_window_may_call_only_the_apps_own_commands() {
         "allow-session-state",
         "allow-sign-in",
         "allow-sign-out",
+        "allow-vault",
+        "allow-vault-refresh",
+        "allow-vault-pick",
+        "allow-vault-rename",
+        "allow-vault-set-kind",
+        "allow-vault-delete",
+        "allow-vault-restore",
+        "allow-vault-export",
+        "allow-vault-assemble",
+        "allow-vault-upload",
+        "allow-vault-delete-uploaded",
+        "allow-vault-reset",
     ]
     .map(str::to_owned)
     .to_vec();

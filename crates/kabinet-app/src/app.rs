@@ -1,9 +1,12 @@
 //! [`App`]: one instance per running desktop app.
 
+mod documents;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
+use kabinet_api::{Document, SecretString};
 use kabinet_core::browser::Browser;
 use kabinet_core::client::PortalClient;
 use kabinet_core::oidc::{self, PageLanguage, SignInOptions};
@@ -14,6 +17,9 @@ use kabinet_core::{Error, PortalProfile, Session};
 use kabinet_keychain::{Availability, SecretStore};
 use tokio::sync::{RwLock, oneshot};
 
+use self::documents::OpenVault;
+pub use self::documents::{SCAN_PROTOCOL, ScanResource, UNDO_SECONDS, document_kind};
+use crate::ipc::vault::{ImportReport, UploadProgressEvent, VaultView};
 use crate::ipc::{
     ApplicationDetailView, ApplicationView, ChangedEvent, CommandError, DashboardView,
     KeychainView, PersonView, PortalView, SessionStatus, SessionView, SyncView,
@@ -27,6 +33,12 @@ pub trait UiEvents: Send + Sync {
     fn changed(&self, event: &ChangedEvent);
     /// The connection state or the unread count changed.
     fn sync(&self, view: &SyncView);
+    /// Files dropped on the window were imported.
+    fn vault_imported(&self, report: &ImportReport);
+    /// An upload moved on.
+    fn upload_progress(&self, progress: &UploadProgressEvent);
+    /// The vault's contents changed.
+    fn vault_changed(&self, view: &VaultView);
 }
 
 /// How to start the app.
@@ -35,8 +47,12 @@ pub struct AppConfig {
     pub profile: PortalProfile,
     /// Whether the portal is the embedded demo sandbox.
     pub demo: bool,
-    /// Where the local database lives.
+    /// Where the local database lives; the document vault is kept in `vault/` next to it.
     pub database: PathBuf,
+    /// The start of the URLs of the scan protocol as the window must write them
+    /// (`kabinet-scan://localhost/` on Linux and macOS, `http://kabinet-scan.localhost/` on
+    /// Windows).
+    pub scan_base: String,
     /// The system browser.
     pub browser: Arc<dyn Browser>,
     /// Native notifications.
@@ -72,7 +88,21 @@ pub struct App {
     poller: Mutex<Option<tokio::task::JoinHandle<()>>>,
     unread: AtomicU32,
     online: AtomicBool,
+    vault_root: PathBuf,
+    scan_base: String,
+    /// A random capability of this run: the scan protocol serves only URLs that carry it.
+    scan_token: SecretString,
+    vault: Mutex<Option<OpenVault>>,
+    /// The person's documents at the portal, as last fetched.
+    documents: Mutex<Vec<Document>>,
+    documents_online: AtomicBool,
     me: Weak<App>,
+}
+
+fn random_token() -> SecretString {
+    let mut bytes = [0u8; 24];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    SecretString::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
 fn now() -> i64 {
@@ -110,6 +140,10 @@ impl App {
     pub async fn start(config: AppConfig) -> Result<Arc<Self>, Error> {
         config.profile.validate()?;
         let store = Arc::new(LocalStore::open(&config.database)?);
+        let vault_root = config
+            .database
+            .parent()
+            .map_or_else(|| PathBuf::from("vault"), |folder| folder.join("vault"));
         let (secrets, keychain) = config.secrets.unwrap_or_else(kabinet_keychain::open);
         if let Availability::MemoryOnly { reason } = &keychain {
             tracing::warn!(%reason, "no keychain: the session will not survive a restart");
@@ -133,6 +167,12 @@ impl App {
             poller: Mutex::new(None),
             unread: AtomicU32::new(0),
             online: AtomicBool::new(true),
+            vault_root,
+            scan_base: config.scan_base,
+            scan_token: random_token(),
+            vault: Mutex::new(None),
+            documents: Mutex::new(Vec::new()),
+            documents_online: AtomicBool::new(false),
             me: me.clone(),
         });
         app.restore().await;
@@ -164,6 +204,7 @@ impl App {
     }
 
     async fn install(&self, session: Arc<Session>) {
+        self.open_vault(&session);
         *self.lock_account() = Some(session.account());
         *self.session.write().await = Some(session.clone());
         self.locked.store(false, Ordering::SeqCst);
@@ -217,9 +258,18 @@ impl App {
         self.account.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn lock_vault(&self) -> std::sync::MutexGuard<'_, Option<OpenVault>> {
+        self.vault.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn lock_documents(&self) -> std::sync::MutexGuard<'_, Vec<Document>> {
+        self.documents.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     async fn end_session(&self, why: &Error) {
         self.session.write().await.take();
         self.lock_account().take();
+        self.close_vault();
         self.locked.store(matches!(why, Error::SessionLocked), Ordering::SeqCst);
         if let Err(err) = self.store.forget_session(&self.profile.id) {
             tracing::error!(error = %err, "cannot forget the session");
@@ -320,6 +370,7 @@ impl App {
             session.sign_out().await;
         }
         self.lock_account().take();
+        self.close_vault();
         if let Err(err) = self.store.forget_session(&self.profile.id) {
             tracing::error!(error = %err, "cannot forget the session");
         }

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use kabinet_api::SecretString;
+use kabinet_app::ipc::vault::{ImportReport, UploadProgressEvent, VaultView};
 use kabinet_app::ipc::{ChangedEvent, ErrorCode, SessionStatus, SessionView, StatusCode, SyncView};
 use kabinet_app::{App, AppConfig, UiEvents};
 use kabinet_core::browser::Browser;
@@ -55,6 +56,9 @@ struct Recorder {
     changes: Mutex<Vec<ChangedEvent>>,
     syncs: Mutex<Vec<SyncView>>,
     notifications: Mutex<Vec<Notification>>,
+    imports: Mutex<Vec<ImportReport>>,
+    progress: Mutex<Vec<UploadProgressEvent>>,
+    vaults: Mutex<Vec<VaultView>>,
 }
 
 impl UiEvents for Recorder {
@@ -68,6 +72,18 @@ impl UiEvents for Recorder {
 
     fn sync(&self, view: &SyncView) {
         self.syncs.lock().unwrap().push(view.clone());
+    }
+
+    fn vault_imported(&self, report: &ImportReport) {
+        self.imports.lock().unwrap().push(report.clone());
+    }
+
+    fn upload_progress(&self, progress: &UploadProgressEvent) {
+        self.progress.lock().unwrap().push(progress.clone());
+    }
+
+    fn vault_changed(&self, view: &VaultView) {
+        self.vaults.lock().unwrap().push(view.clone());
     }
 }
 
@@ -133,6 +149,7 @@ impl Setup {
             profile: self.profile(),
             demo: false,
             database: self.data.0.join("kabinet.sqlite3"),
+            scan_base: "kabinet-scan://localhost/".to_owned(),
             browser,
             notifier: recorder.clone(),
             events: recorder,
@@ -248,7 +265,11 @@ async fn sign_in_dashboard_change_notification_and_restart() {
     let view = app.sign_out().await;
     assert_eq!(view.status, SessionStatus::SignedOut);
     assert_eq!(again.sessions.lock().unwrap().last(), Some(&SessionStatus::SignedOut));
-    assert!(setup.secrets.is_empty(), "no refresh token stays in the keychain");
+    let keys = setup.secrets.accounts();
+    assert!(
+        keys.iter().all(|account| account.starts_with("data-key:")),
+        "no refresh token stays in the keychain, only the key of the local data: {keys:?}"
+    );
     drop(app);
     let app = setup.app(Arc::new(IdleBrowser), Arc::new(Recorder::default())).await;
     assert_eq!(app.session_view().await.status, SessionStatus::SignedOut);
@@ -304,4 +325,110 @@ async fn offline_shows_the_cache_and_unknown_applications_are_not_found() {
     assert!(detail.cached);
     let never_seen = app.application("never-seen").await.unwrap_err();
     assert_eq!(never_seen.code, ErrorCode::Offline);
+}
+
+/// A photographed page as a JPEG.
+fn photo(width: u32, height: u32) -> Vec<u8> {
+    let picture =
+        image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, y| {
+            if (y / 20) % 3 == 0 && (x / 9) % 4 != 0 {
+                image::Rgb([30, 30, 40])
+            } else {
+                image::Rgb([240, 236, 228])
+            }
+        }));
+    kabinet_vault::picture::encode_jpeg(&picture, 90)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scans_are_imported_viewed_uploaded_exported_and_outlive_a_restart() {
+    use kabinet_app::ipc::vault::{ImportOutcome, RefusalCode, VaultState};
+
+    let setup = Setup::new("vault").await;
+    let recorder = Arc::new(Recorder::default());
+    let app = setup.app(Arc::new(AgentBrowser), recorder.clone()).await;
+    assert_eq!(app.vault().await.unwrap().state, VaultState::SignedOut);
+    app.sign_in().await.unwrap();
+
+    let files = setup.data.0.join("incoming");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join("Паспорт.jpg"), photo(1200, 900)).unwrap();
+    std::fs::write(files.join("scan.pdf"), b"GIF89a\x01\x00\x01\x00").unwrap();
+    let report =
+        app.import_paths(vec![files.join("Паспорт.jpg"), files.join("scan.pdf")]).await.unwrap();
+    let scan = match &report.items[..] {
+        [ImportOutcome::Imported { scan, .. }, ImportOutcome::Refused { refusal, .. }] => {
+            assert_eq!(refusal.code, RefusalCode::UnsupportedType);
+            assert_eq!(refusal.detected.as_deref(), Some("GIF"), "the reason names what it is");
+            scan.clone()
+        }
+        other => panic!("one imported, one refused: {other:?}"),
+    };
+    assert_eq!(scan.name, "Паспорт");
+    assert!(
+        scan.content_url.starts_with(&format!("kabinet-scan://localhost/{}/content?t=", scan.id))
+    );
+    assert_eq!(recorder.vaults.lock().unwrap().last().unwrap().scans.len(), 1, "the window heard");
+
+    // The window loads the decrypted scan through the protocol, with the run's token only.
+    let path = format!("/{}/content", scan.id);
+    let token = scan.content_url.split("?t=").nth(1).unwrap().to_owned();
+    let query = format!("t={token}");
+    let served = app.scan_resource("GET", &path, Some(&query)).await;
+    assert_eq!((served.status, served.content_type), (200, "image/jpeg"));
+    assert_eq!(image::load_from_memory(&served.body).unwrap().width(), 1200);
+    assert_eq!(app.scan_resource("GET", &path, Some("t=guess")).await.status, 403);
+    assert_eq!(app.scan_resource("GET", &path, None).await.status, 403);
+    assert_eq!(app.scan_resource("POST", &path, Some(&query)).await.status, 405);
+    assert_eq!(app.scan_resource("GET", "/nope/content", Some(&query)).await.status, 404);
+    let thumbnail =
+        app.scan_resource("GET", &format!("/{}/thumbnail", scan.id), Some(&query)).await;
+    assert_eq!(thumbnail.status, 200);
+
+    // Upload, with progress, and the portal's list knows where each document came from.
+    let uploaded = app.upload_scan(scan.id.clone()).await.unwrap();
+    let document_id = uploaded.uploaded.expect("marked as uploaded").document_id;
+    let progress = recorder.progress.lock().unwrap().clone();
+    assert!(progress.len() >= 2, "progress moved: {progress:?}");
+    let last = progress.last().unwrap();
+    assert_eq!((last.sent, last.total), (scan.size, scan.size), "to the end");
+    let view = app.vault_refresh().await.unwrap();
+    assert!(view.portal_online);
+    assert_eq!(view.portal_documents.len(), 1);
+    assert_eq!(view.portal_documents[0].scan_id.as_deref(), Some(scan.id.as_str()));
+
+    // Export writes the decrypted scan where the person chose.
+    let destination = setup.data.0.join("exported.jpg");
+    let export = app.export_scan(scan.id.clone(), Some(destination.clone())).await.unwrap();
+    assert!(export.saved);
+    assert_eq!(std::fs::read(&destination).unwrap(), served.body);
+    let closed = app.export_scan(scan.id.clone(), None).await.unwrap();
+    assert!(!closed.saved, "a closed dialog writes nothing");
+
+    // Delete with undo; deleting at the portal leaves the local scan, as local-only.
+    app.delete_scan(scan.id.clone()).await.unwrap();
+    assert!(app.vault().await.unwrap().scans.is_empty());
+    app.restore_scan(scan.id.clone()).await.unwrap();
+    let view = app.delete_uploaded(document_id).await.unwrap();
+    assert!(view.portal_documents.is_empty());
+    assert_eq!(view.scans[0].uploaded, None, "local-only again");
+    let renamed = app.rename_scan(scan.id.clone(), "  ".to_owned()).await.unwrap_err();
+    assert_eq!(renamed.code, ErrorCode::Invalid, "an empty name is refused");
+
+    // A restart keeps the scans; losing the key says what would be lost, and a reset clears.
+    drop(app);
+    let app = setup.app(Arc::new(IdleBrowser), Arc::new(Recorder::default())).await;
+    assert_eq!(app.vault().await.unwrap().scans.len(), 1, "the scan outlived the restart");
+    drop(app);
+    let portal_id = setup.profile().id;
+    let entry = kabinet_keychain::SecretKey::data_key(&portal_id, &seed::CITIZEN_OID.to_string());
+    setup.secrets.delete(&entry).unwrap();
+    let app = setup.app(Arc::new(IdleBrowser), Arc::new(Recorder::default())).await;
+    let locked = app.vault().await.unwrap();
+    assert_eq!(locked.state, VaultState::KeyChanged { local_only: 1, uploaded: 0 });
+    assert!(locked.scans.is_empty());
+    let error = app.import_paths(vec![files.join("Паспорт.jpg")]).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::VaultLocked);
+    let reset = app.reset_vault().await.unwrap();
+    assert_eq!((reset.state, reset.scans.len()), (VaultState::Ready, 0));
 }

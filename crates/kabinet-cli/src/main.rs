@@ -189,6 +189,8 @@ impl Context {
         )
         .await?
         .ok_or(Error::SignedOut)?;
+        // The cache is sealed with the person's data key, which lives in the keychain too.
+        self.store.unlock_from_keychain(&session.account(), self.secrets.as_ref())?;
         Ok(Arc::new(session))
     }
 

@@ -1,17 +1,19 @@
 //! The typed client of the portal API: bearer tokens from the session, retries on transient
 //! failures with full-jitter backoff, `Retry-After` on 429 and 503, and problem+json errors
-//! mapped to typed errors.
+//! mapped to typed errors. Documents upload as multipart with their progress reported.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use kabinet_api::documents::upload_fields;
 use kabinet_api::events::POLL_INTERVAL_HEADER;
 use kabinet_api::{
-    Application, ApplicationStatus, ApplicationSummary, ApplicationsPage, EventsPage, Problem,
-    Profile, routes,
+    Application, ApplicationStatus, ApplicationSummary, ApplicationsPage, Document, DocumentKind,
+    DocumentList, EventsPage, MediaType, Problem, Profile, routes,
 };
 use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_NONE_MATCH, RETRY_AFTER};
+use reqwest::multipart::{Form, Part};
 use serde::de::DeserializeOwned;
 
 use crate::retry::{Backoff, Jitter, OsJitter, retry_after};
@@ -93,15 +95,29 @@ impl PortalClient {
         etag: Option<&str>,
     ) -> Result<reqwest::Response, Error> {
         let url = self.profile().api_url(path)?;
+        self.send(path, |http, token| {
+            let mut request = http.get(url.clone()).bearer_auth(token).query(query);
+            if let Some(etag) = etag {
+                request = request.header(IF_NONE_MATCH, etag);
+            }
+            request
+        })
+        .await
+    }
+
+    /// Sends the request `build` makes with the bearer token, retrying transient failures
+    /// (only for requests that are safe to repeat). A 401 leads to one refresh and one more
+    /// try.
+    async fn send(
+        &self,
+        path: &str,
+        build: impl Fn(&reqwest::Client, &str) -> reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, Error> {
         let mut token = self.session.access_token(self.activity).await?;
         let mut refreshed = false;
         let mut attempt = 0;
         loop {
-            let mut request = self.http.get(url.clone()).bearer_auth(token.expose()).query(query);
-            if let Some(etag) = etag {
-                request = request.header(IF_NONE_MATCH, etag);
-            }
-            let outcome = request.send().await;
+            let outcome = build(&self.http, token.expose()).send().await;
             attempt += 1;
             let wait = match outcome {
                 Ok(response) if response.status() == StatusCode::UNAUTHORIZED && !refreshed => {
@@ -240,6 +256,95 @@ impl PortalClient {
         let poll_interval =
             poll_interval.or(Some(Duration::from_secs(u64::from(page.poll_interval_seconds))));
         Ok(EventsResponse::Page { page, etag, poll_interval })
+    }
+}
+
+/// A file to upload as a document.
+pub struct Upload<'a> {
+    /// The name the portal shows.
+    pub name: &'a str,
+    /// What it shows.
+    pub kind: DocumentKind,
+    /// Its type, for the part's header (the portal decides by content anyway).
+    pub media_type: MediaType,
+    /// Its bytes.
+    pub bytes: &'a [u8],
+    /// Their lowercase hex SHA-256.
+    pub sha256: &'a str,
+}
+
+/// How much of an upload has gone: bytes sent and bytes in all.
+pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
+
+/// The size of the pieces an upload is sent in, and so how often its progress moves.
+const UPLOAD_CHUNK: usize = 64 * 1024;
+
+impl PortalClient {
+    /// The person's documents at the portal, newest first.
+    ///
+    /// # Errors
+    /// As the portal answers.
+    pub async fn documents(&self) -> Result<Vec<Document>, Error> {
+        let list: DocumentList = self.get_json(routes::DOCUMENTS, &[]).await?;
+        Ok(list.items)
+    }
+
+    /// Uploads a document, reporting progress as its bytes go out. The portal keeps identical
+    /// bytes once, so a retry after a lost answer returns the same document.
+    ///
+    /// # Errors
+    /// [`Error::Portal`] with the portal's code when it refuses the file; as the portal
+    /// answers otherwise.
+    pub async fn upload_document(
+        &self,
+        upload: &Upload<'_>,
+        progress: Progress,
+    ) -> Result<Document, Error> {
+        let url = self.profile().api_url(routes::DOCUMENTS)?;
+        let total = upload.bytes.len() as u64;
+        let response = self
+            .send(routes::DOCUMENTS, |http, token| {
+                let progress = progress.clone();
+                let chunks: Vec<Vec<u8>> =
+                    upload.bytes.chunks(UPLOAD_CHUNK).map(<[u8]>::to_vec).collect();
+                let mut sent = 0u64;
+                progress(0, total);
+                let body = futures_util::stream::iter(chunks.into_iter().map(move |chunk| {
+                    sent += chunk.len() as u64;
+                    progress(sent, total);
+                    Ok::<_, std::io::Error>(chunk)
+                }));
+                let file = Part::stream_with_length(reqwest::Body::wrap_stream(body), total)
+                    .file_name(format!("document.{}", upload.media_type.extension()))
+                    .mime_str(upload.media_type.as_str())
+                    .expect("the media types are valid MIME types");
+                let form = Form::new()
+                    .text(upload_fields::NAME, upload.name.to_owned())
+                    .text(upload_fields::KIND, upload.kind.as_str())
+                    .text(upload_fields::SHA256, upload.sha256.to_owned())
+                    .part(upload_fields::FILE, file);
+                http.post(url.clone()).bearer_auth(token).multipart(form)
+            })
+            .await?;
+        if !response.status().is_success() {
+            return Err(problem(response).await);
+        }
+        response.json().await.map_err(|err| Error::Internal(format!("unreadable answer: {err}")))
+    }
+
+    /// Deletes a document at the portal.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when the account has no such document; as the portal answers.
+    pub async fn delete_document(&self, id: &str) -> Result<(), Error> {
+        let url = self.profile().api_url(&routes::with_id(routes::DOCUMENT, id))?;
+        let response = self
+            .send(routes::DOCUMENT, |http, token| http.delete(url.clone()).bearer_auth(token))
+            .await?;
+        if !response.status().is_success() {
+            return Err(problem(response).await);
+        }
+        Ok(())
     }
 }
 

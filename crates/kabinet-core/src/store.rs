@@ -1,12 +1,16 @@
 //! The local store: a SQLite database in the platform's data folder that keeps the last known
 //! state (profile, applications) for instant and offline display, the poller's cursor, and the
-//! ids of events already notified. It holds no secret: tokens are in the keychain, and
-//! document numbers are cached masked.
+//! ids of events already notified. It holds no secret and no personal data in clear: tokens
+//! are in the keychain, the cached profile and applications are sealed with the person's data
+//! key (and document numbers are masked before that), and the rest is ids and cursors.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use kabinet_api::{Application, ApplicationStatus, ApplicationSummary, DocumentNumber, Profile};
+use kabinet_keychain::SecretStore;
+use kabinet_seal::DataKey;
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 
@@ -28,10 +32,15 @@ pub struct AccountKey {
 /// The local database.
 pub struct LocalStore {
     conn: Mutex<Connection>,
+    /// The data keys of the accounts whose cache may be read and written now.
+    keys: Mutex<HashMap<AccountKey, Arc<DataKey>>>,
 }
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("schema/v1.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("schema/v1.sql")),
+        M::up(include_str!("schema/v2.sql")),
+    ])
 }
 
 /// The default location: `kabinet/kabinet.sqlite3` in the platform's data folder.
@@ -77,7 +86,7 @@ impl LocalStore {
     fn prepare(mut conn: Connection) -> Result<Self, Error> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
-        Ok(Self { conn: Mutex::new(conn) })
+        Ok(Self { conn: Mutex::new(conn), keys: Mutex::new(HashMap::new()) })
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -150,7 +159,63 @@ impl LocalStore {
         Ok(())
     }
 
-    /// Caches the profile, with document numbers masked.
+    /// Gives the store the key that seals `account`'s cached data. Until then nothing of that
+    /// account is cached, and nothing cached is read.
+    pub fn unlock(&self, account: &AccountKey, key: Arc<DataKey>) {
+        self.keys.lock().unwrap_or_else(|p| p.into_inner()).insert(account.clone(), key);
+    }
+
+    /// Loads `account`'s data key from the keychain (making one if it has none) and unlocks
+    /// the account's cache with it. Returns the key, which also seals the document vault.
+    ///
+    /// # Errors
+    /// [`Error::Keychain`] when the keychain cannot be read or written.
+    pub fn unlock_from_keychain(
+        &self,
+        account: &AccountKey,
+        secrets: &dyn SecretStore,
+    ) -> Result<Arc<DataKey>, Error> {
+        let loaded = DataKey::load_or_create(secrets, &account.portal, &account.subject)?;
+        let key = Arc::new(loaded.key);
+        self.unlock(account, key.clone());
+        Ok(key)
+    }
+
+    /// Forgets `account`'s key (at sign-out); its cache stays sealed on disk.
+    pub fn relock(&self, account: &AccountKey) {
+        self.keys.lock().unwrap_or_else(|p| p.into_inner()).remove(account);
+    }
+
+    fn key(&self, account: &AccountKey) -> Option<Arc<DataKey>> {
+        self.keys.lock().unwrap_or_else(|p| p.into_inner()).get(account).cloned()
+    }
+
+    fn seal_json<T: serde::Serialize>(
+        key: &DataKey,
+        context: &str,
+        value: &T,
+    ) -> Result<Vec<u8>, Error> {
+        let json = serde_json::to_vec(value).map_err(|err| Error::Internal(err.to_string()))?;
+        Ok(kabinet_seal::seal(key, context.as_bytes(), &json))
+    }
+
+    /// Opens a sealed cache entry. One that does not open (sealed with a lost key, or
+    /// damaged) is a cache miss: the portal has the data, so it is fetched again.
+    fn open_json<T: serde::de::DeserializeOwned>(
+        key: &DataKey,
+        context: &str,
+        sealed: &[u8],
+    ) -> Option<T> {
+        match kabinet_seal::open(key, context.as_bytes(), sealed) {
+            Ok(json) => serde_json::from_slice(&json).ok(),
+            Err(err) => {
+                tracing::warn!(error = %err, "a cached entry does not open; it will be fetched again");
+                None
+            }
+        }
+    }
+
+    /// Caches the profile, with document numbers masked, sealed.
     ///
     /// # Errors
     /// [`Error::Storage`].
@@ -160,12 +225,15 @@ impl LocalStore {
         profile: &Profile,
         now: i64,
     ) -> Result<(), Error> {
-        let json = to_json(&masked(profile))?;
+        let Some(key) = self.key(account) else { return Ok(()) };
+        let context = format!("profile:{}:{}", account.portal, account.subject);
+        let sealed = Self::seal_json(&key, &context, &masked(profile))?;
         self.lock().execute(
-            "INSERT INTO cached_profile (portal, subject, json, fetched_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (portal, subject) DO UPDATE SET json = excluded.json,
+            "INSERT INTO cached_profile (portal, subject, sealed, fetched_at)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (portal, subject) DO UPDATE SET sealed = excluded.sealed,
                  fetched_at = excluded.fetched_at",
-            params![account.portal, account.subject, json, now],
+            params![account.portal, account.subject, sealed, now],
         )?;
         Ok(())
     }
@@ -175,18 +243,24 @@ impl LocalStore {
     /// # Errors
     /// [`Error::Storage`].
     pub fn cached_profile(&self, account: &AccountKey) -> Result<Option<(Profile, i64)>, Error> {
-        let row: Option<(String, i64)> = self
+        let Some(key) = self.key(account) else { return Ok(None) };
+        let row: Option<(Vec<u8>, i64)> = self
             .lock()
             .query_row(
-                "SELECT json, fetched_at FROM cached_profile WHERE portal = ?1 AND subject = ?2",
+                "SELECT sealed, fetched_at FROM cached_profile WHERE portal = ?1 AND subject = ?2",
                 params![account.portal, account.subject],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
-        Ok(row.and_then(|(json, at)| serde_json::from_str(&json).ok().map(|p| (p, at))))
+        let context = format!("profile:{}:{}", account.portal, account.subject);
+        Ok(row.and_then(|(sealed, at)| Self::open_json(&key, &context, &sealed).map(|p| (p, at))))
     }
 
-    /// Caches application summaries (from a list).
+    fn application_context(account: &AccountKey, id: &str, part: &str) -> String {
+        format!("application:{}:{}:{id}:{part}", account.portal, account.subject)
+    }
+
+    /// Caches application summaries (from a list), sealed.
     ///
     /// # Errors
     /// [`Error::Storage`].
@@ -195,24 +269,24 @@ impl LocalStore {
         account: &AccountKey,
         items: &[ApplicationSummary],
     ) -> Result<(), Error> {
+        let Some(key) = self.key(account) else { return Ok(()) };
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         for item in items {
-            let summary = to_json(item)?;
-            let updated = item.updated_at.unix_timestamp().to_string();
+            let context = Self::application_context(account, &item.id, "summary");
+            let summary = Self::seal_json(&key, &context, item)?;
             tx.execute(
-                "INSERT INTO cached_applications (portal, subject, id, summary, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (portal, subject, id) DO UPDATE SET summary = excluded.summary,
-                     updated_at = excluded.updated_at",
-                params![account.portal, account.subject, item.id, summary, updated],
+                "INSERT INTO cached_applications (portal, subject, id, summary)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (portal, subject, id) DO UPDATE SET summary = excluded.summary",
+                params![account.portal, account.subject, item.id, summary],
             )?;
         }
         tx.commit()?;
         Ok(())
     }
 
-    /// Caches one application with its journal.
+    /// Caches one application with its journal, sealed.
     ///
     /// # Errors
     /// [`Error::Storage`].
@@ -221,22 +295,24 @@ impl LocalStore {
         account: &AccountKey,
         application: &Application,
     ) -> Result<(), Error> {
-        let summary = to_json(&application.summary)?;
-        let journal = to_json(&application.journal)?;
-        let updated = application.summary.updated_at.unix_timestamp().to_string();
+        let Some(key) = self.key(account) else { return Ok(()) };
+        let id = &application.summary.id;
+        let summary = Self::seal_json(
+            &key,
+            &Self::application_context(account, id, "summary"),
+            &application.summary,
+        )?;
+        let journal = Self::seal_json(
+            &key,
+            &Self::application_context(account, id, "journal"),
+            &application.journal,
+        )?;
         self.lock().execute(
-            "INSERT INTO cached_applications (portal, subject, id, summary, journal, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO cached_applications (portal, subject, id, summary, journal)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (portal, subject, id) DO UPDATE SET summary = excluded.summary,
-                 journal = excluded.journal, updated_at = excluded.updated_at",
-            params![
-                account.portal,
-                account.subject,
-                application.summary.id,
-                summary,
-                journal,
-                updated
-            ],
+                 journal = excluded.journal",
+            params![account.portal, account.subject, id, summary, journal],
         )?;
         Ok(())
     }
@@ -250,16 +326,20 @@ impl LocalStore {
         account: &AccountKey,
         status: Option<ApplicationStatus>,
     ) -> Result<Vec<ApplicationSummary>, Error> {
+        let Some(key) = self.key(account) else { return Ok(Vec::new()) };
         let conn = self.lock();
         let mut stmt = conn.prepare(
-            "SELECT summary FROM cached_applications WHERE portal = ?1 AND subject = ?2
+            "SELECT id, summary FROM cached_applications WHERE portal = ?1 AND subject = ?2
              ORDER BY CAST(id AS INTEGER) DESC, id DESC",
         )?;
-        let rows = stmt
-            .query_map(params![account.portal, account.subject], |row| row.get::<_, String>(0))?;
+        let rows = stmt.query_map(params![account.portal, account.subject], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?))
+        })?;
         let mut items = Vec::new();
-        for json in rows {
-            if let Ok(item) = serde_json::from_str::<ApplicationSummary>(&json?)
+        for row in rows {
+            let (id, sealed) = row?;
+            let context = Self::application_context(account, &id, "summary");
+            if let Some(item) = Self::open_json::<ApplicationSummary>(&key, &context, &sealed)
                 && status.is_none_or(|status| item.status == status)
             {
                 items.push(item);
@@ -277,7 +357,8 @@ impl LocalStore {
         account: &AccountKey,
         id: &str,
     ) -> Result<Option<Application>, Error> {
-        let row: Option<(String, Option<String>)> = self
+        let Some(key) = self.key(account) else { return Ok(None) };
+        let row: Option<(Vec<u8>, Option<Vec<u8>>)> = self
             .lock()
             .query_row(
                 "SELECT summary, journal FROM cached_applications
@@ -288,10 +369,10 @@ impl LocalStore {
             .optional()?;
         let Some((summary, Some(journal))) = row else { return Ok(None) };
         let summary =
-            serde_json::from_str(&summary).map_err(|err| Error::Storage(err.to_string()))?;
+            Self::open_json(&key, &Self::application_context(account, id, "summary"), &summary);
         let journal =
-            serde_json::from_str(&journal).map_err(|err| Error::Storage(err.to_string()))?;
-        Ok(Some(Application { summary, journal }))
+            Self::open_json(&key, &Self::application_context(account, id, "journal"), &journal);
+        Ok(summary.zip(journal).map(|(summary, journal)| Application { summary, journal }))
     }
 
     /// The poller's cursor and ETag.
@@ -395,9 +476,15 @@ mod tests {
         AccountKey { portal: "sandbox".into(), subject: "1000001".into() }
     }
 
+    fn unlocked() -> LocalStore {
+        let store = LocalStore::open_in_memory().unwrap();
+        store.unlock(&account(), Arc::new(DataKey::from_bytes([3; 32])));
+        store
+    }
+
     #[test]
     fn the_cached_profile_keeps_no_full_document_number() {
-        let store = LocalStore::open_in_memory().unwrap();
+        let store = unlocked();
         let profile = Profile {
             oid: 1_000_001,
             kind: AccountKind::Citizen,
@@ -425,12 +512,43 @@ mod tests {
         assert_eq!(at, 10);
         assert_eq!(cached.snils.unwrap().expose(), "•••-•••-••• 64");
         assert_eq!(cached.passport.unwrap().number.expose(), "••••56");
-        let raw: String =
-            store.lock().query_row("SELECT json FROM cached_profile", [], |r| r.get(0)).unwrap();
+        let raw: Vec<u8> =
+            store.lock().query_row("SELECT sealed FROM cached_profile", [], |r| r.get(0)).unwrap();
+        let raw = String::from_utf8_lossy(&raw);
         assert!(
-            !raw.contains("123-456-789") && !raw.contains("123456"),
-            "no full number on disk: {raw}"
+            !raw.contains("123-456-789") && !raw.contains("Иванов") && !raw.contains("••"),
+            "the cached profile is sealed: {raw}"
         );
+    }
+
+    #[test]
+    fn a_locked_account_caches_nothing_and_another_key_reads_nothing() {
+        let store = LocalStore::open_in_memory().unwrap();
+        let summary: ApplicationSummary = serde_json::from_value(serde_json::json!({
+            "id": "7", "number": "3014567807", "service_code": "passport", "title": "Паспорт",
+            "department": "МВД", "status": "accepted",
+            "submitted_at": "2026-12-01T10:00:00Z", "updated_at": "2026-12-01T10:00:00Z"
+        }))
+        .unwrap();
+
+        store.cache_applications(&account(), std::slice::from_ref(&summary)).unwrap();
+        let count: i64 = store
+            .lock()
+            .query_row("SELECT count(*) FROM cached_applications", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 0, "without the key nothing is written");
+
+        store.unlock(&account(), Arc::new(DataKey::from_bytes([1; 32])));
+        store.cache_applications(&account(), std::slice::from_ref(&summary)).unwrap();
+        assert_eq!(store.cached_applications(&account(), None).unwrap(), vec![summary.clone()]);
+
+        store.unlock(&account(), Arc::new(DataKey::from_bytes([2; 32])));
+        assert!(
+            store.cached_applications(&account(), None).unwrap().is_empty(),
+            "entries sealed with a lost key are a cache miss, not an error"
+        );
+        store.relock(&account());
+        assert!(store.cached_applications(&account(), None).unwrap().is_empty());
     }
 
     #[test]

@@ -32,6 +32,14 @@ impl MemoryStore {
         self.entries().is_empty()
     }
 
+    /// The accounts (entry names) it holds, sorted; never the secrets.
+    pub fn accounts(&self) -> Vec<String> {
+        let mut accounts: Vec<String> =
+            self.entries().keys().map(|key| key.account().to_owned()).collect();
+        accounts.sort();
+        accounts
+    }
+
     fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<SecretKey, SecretString>> {
         // A panic while the lock was held cannot leave the map half-written, so the data
         // behind a poisoned lock is still sound.

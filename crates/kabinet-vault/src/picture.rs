@@ -52,6 +52,8 @@ pub struct Normalised {
     pub recompressed: bool,
     /// Whether it was made smaller to fit.
     pub downscaled: bool,
+    /// The image as encoded, for a thumbnail without decoding it again.
+    pub picture: DynamicImage,
 }
 
 fn broken(err: &ImageError) -> Refusal {
@@ -170,6 +172,7 @@ pub fn normalise(bytes: &[u8], media: MediaType, limit: u64) -> Result<Normalise
             rotated,
             recompressed,
             downscaled,
+            picture: picture.clone(),
         })
     };
 

@@ -66,8 +66,7 @@ pub fn prepare(bytes: &[u8], limit: u64) -> Result<Prepared, Refusal> {
     }
 
     let normalised = picture::normalise(bytes, media, limit)?;
-    let decoded = picture::decode(&normalised.bytes, normalised.media)?;
-    let thumbnail = picture::thumbnail(&decoded.picture);
+    let thumbnail = picture::thumbnail(&normalised.picture);
     Ok(Prepared {
         media: normalised.media,
         pages: 1,

@@ -1,5 +1,6 @@
 //! Integration tests of the client core against the sandbox over real loopback HTTP.
 
+mod documents;
 mod id_token;
 mod listener;
 mod poller;

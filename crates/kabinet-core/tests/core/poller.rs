@@ -27,7 +27,7 @@ impl Recorder {
 #[tokio::test]
 async fn changes_are_notified_once_across_a_restart_and_an_unchanged_feed_is_a_304() {
     let portal = Portal::start(|_| {}).await;
-    let (client, _) = portal.client().await;
+    let (client, secrets) = portal.client().await;
     let dir = std::env::temp_dir().join(format!("kabinet-poller-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let db = dir.join("kabinet.sqlite3");
@@ -53,13 +53,14 @@ async fn changes_are_notified_once_across_a_restart_and_an_unchanged_feed_is_a_3
 
     // A restart: a new poller on the same database neither repeats nor loses anything.
     let store = Arc::new(LocalStore::open(&db).unwrap());
+    let account = client.session().account();
+    store.unlock_from_keychain(&account, secrets.as_ref()).unwrap();
     let restarted = Poller::new(&client, store.clone(), recorder.clone());
     assert!(restarted.poll_once().await.unwrap().not_modified, "the cursor and ETag persisted");
     portal.push_status("5", "in_progress").await;
     assert_eq!(restarted.poll_once().await.unwrap().handled, 1);
     assert_eq!(recorder.bodies().len(), 2, "one notification per change, none repeated");
 
-    let account = client.session().account();
     let cached = store.cached_application(&account, "5").unwrap().expect("the store was updated");
     assert_eq!(cached.summary.status, kabinet_api::ApplicationStatus::InProgress);
     std::fs::remove_dir_all(&dir).unwrap();
