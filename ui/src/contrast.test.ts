@@ -58,15 +58,27 @@ const TEXT_PAIRS: Array<[string, string]> = [
   ['info-fg', 'info-bg'],
   ['warning-fg', 'warning-bg'],
   ['error-fg', 'error-bg'],
+  ['error-fg', 'surface'],
+  ['info-fg', 'surface'],
+  ['success-fg', 'surface'],
+  ['danger', 'surface'],
+  ['danger', 'error-bg'],
+  ['on-danger', 'danger'],
+  ['on-danger', 'danger-hover'],
+  ['success-fg', 'success-bg'],
   ...STATUSES.map((status): [string, string] => [`badge-${status}-fg`, `badge-${status}-bg`]),
 ];
 
 /** Edges that identify a control, and the focus ring, against what surrounds them. */
 const NON_TEXT_PAIRS: Array<[string, string]> = [
   ['border-strong', 'surface'],
+  ['error-border', 'surface'],
+  ['primary', 'border'],
   ['focus', 'surface'],
   ['focus', 'page'],
   ['focus-halo', 'primary'],
+  // The undo toast is dark: the focus ring's halo is what shows there.
+  ['focus-halo', 'text'],
 ];
 
 describe('app.css colours', () => {

@@ -7,9 +7,14 @@ import type {
   ApplicationDetailView,
   ApplicationView,
   DashboardView,
+  ImportReport,
+  PortalDocumentView,
+  RefusalView,
+  ScanView,
   SessionStatus,
   SessionView,
   SyncView,
+  VaultView,
 } from './types';
 
 /** A session in the given state, on the demo portal, with a working keychain. */
@@ -104,5 +109,178 @@ export function applicationDetailView(cached = false): ApplicationDetailView {
       },
     ],
     cached,
+  };
+}
+
+/** The portal's limit per file, 5 MiB, as the core reports it. */
+export const MAX_UPLOAD_SIZE = 5 * 1024 * 1024;
+
+/** A scan as the app's protocol serves it: its URLs follow its id. */
+function scanUrls(id: string, thumbnail: boolean) {
+  const content_url = `kabinet-scan://localhost/${id}`;
+  return { content_url, thumbnail_url: thumbnail ? `${content_url}/thumbnail` : null };
+}
+
+/**
+ * Four scans, newest first as the core sends them: two passport pages (JPEG, the first shrunk,
+ * turned and stripped by normalisation), a SNILS card already on the portal (PNG), and a
+ * three-page PDF without a thumbnail.
+ */
+export function scanViews(): ScanView[] {
+  return [
+    {
+      id: 'scan-1',
+      name: 'Паспорт, разворот 2–3',
+      kind: 'passport',
+      media: 'jpeg',
+      size: 4_089_446,
+      pages: 1,
+      pixels: [2480, 3508],
+      added_at: '2026-03-05T09:30:00Z',
+      normalised: {
+        original_size: 8_493_466,
+        original_pixels: [4960, 7016],
+        rotated: true,
+        metadata_removed: true,
+        recompressed: true,
+        downscaled: true,
+      },
+      uploaded: null,
+      ...scanUrls('scan-1', true),
+    },
+    {
+      id: 'scan-2',
+      name: 'Паспорт, прописка',
+      kind: 'passport',
+      media: 'jpeg',
+      size: 1_258_291,
+      pages: 1,
+      pixels: [2480, 3508],
+      added_at: '2026-03-05T09:20:00Z',
+      normalised: {
+        original_size: 1_258_291,
+        original_pixels: [2480, 3508],
+        rotated: false,
+        metadata_removed: true,
+        recompressed: false,
+        downscaled: false,
+      },
+      uploaded: null,
+      ...scanUrls('scan-2', true),
+    },
+    {
+      id: 'scan-3',
+      name: 'СНИЛС',
+      kind: 'snils',
+      media: 'png',
+      size: 524_288,
+      pages: 1,
+      pixels: [1200, 800],
+      added_at: '2026-03-01T12:00:00Z',
+      normalised: {
+        original_size: 524_288,
+        original_pixels: [1200, 800],
+        rotated: false,
+        metadata_removed: false,
+        recompressed: false,
+        downscaled: false,
+      },
+      uploaded: { document_id: 'doc-1', uploaded_at: '2026-03-02T08:00:00Z' },
+      ...scanUrls('scan-3', true),
+    },
+    {
+      id: 'scan-4',
+      name: 'Справка о доходах',
+      kind: 'certificate',
+      media: 'pdf',
+      size: 312_000,
+      pages: 3,
+      pixels: null,
+      added_at: '2026-02-20T15:00:00Z',
+      normalised: null,
+      uploaded: null,
+      ...scanUrls('scan-4', false),
+    },
+  ];
+}
+
+/** One of {@link scanViews} by id. */
+export function scanView(id: string): ScanView {
+  const scan = scanViews().find((candidate) => candidate.id === id);
+  if (!scan) throw new Error(`the fixture has no scan ${id}`);
+  return scan;
+}
+
+/** The portal's documents: the SNILS card uploaded from here, and one this computer lacks. */
+export function portalDocumentViews(): PortalDocumentView[] {
+  return [
+    {
+      id: 'doc-1',
+      name: 'СНИЛС',
+      kind: 'snils',
+      size: 524_288,
+      uploaded_at: '2026-03-02T08:00:00Z',
+      scan_id: 'scan-3',
+    },
+    {
+      id: 'doc-2',
+      name: 'ИНН',
+      kind: 'inn',
+      size: 204_800,
+      uploaded_at: '2025-11-10T10:00:00Z',
+      scan_id: null,
+    },
+  ];
+}
+
+/** An open vault with {@link scanViews} and {@link portalDocumentViews}, the portal online. */
+export function vaultView(): VaultView {
+  return {
+    state: { state: 'ready' },
+    scans: scanViews(),
+    portal_documents: portalDocumentViews(),
+    portal_online: true,
+    persistent: true,
+    max_upload_size: MAX_UPLOAD_SIZE,
+  };
+}
+
+/** A vault whose key is gone: its scans cannot be read, only counted. */
+export function lockedVaultView(localOnly = 3, uploaded = 1): VaultView {
+  return {
+    ...vaultView(),
+    state: { state: 'key_changed', local_only: localOnly, uploaded },
+    scans: [],
+  };
+}
+
+/** A refusal with nothing but its code filled in. */
+export function refusalView(code: RefusalView['code'], facts: Partial<RefusalView> = {}) {
+  return { code, detected: null, size: null, pixels: null, detail: `refused: ${code}`, ...facts };
+}
+
+/** A new image scan, as an import adds it. */
+export function importedScan(): ScanView {
+  return {
+    ...scanView('scan-1'),
+    id: 'scan-5',
+    name: 'IMG_2041.jpg',
+    added_at: '2026-03-06T10:00:00Z',
+    ...scanUrls('scan-5', true),
+  };
+}
+
+/** An import with one file of each outcome: added (normalised), already there, refused. */
+export function importReport(): ImportReport {
+  return {
+    items: [
+      { outcome: 'imported', file_name: 'IMG_2041.jpg', scan: importedScan() },
+      { outcome: 'duplicate', file_name: 'snils-copy.png', scan: scanView('scan-3') },
+      {
+        outcome: 'refused',
+        file_name: 'animation.gif',
+        refusal: refusalView('unsupported_type', { detected: 'GIF' }),
+      },
+    ],
   };
 }

@@ -5,13 +5,22 @@ import {
   application,
   cancelSignIn,
   EVENT_CHANGED,
+  EVENT_UPLOAD_PROGRESS,
   isCommandError,
   onChanged,
+  onDragDrop,
+  onUploadProgress,
   sessionState,
   subscribe,
   toCommandError,
+  vaultAssemble,
+  vaultDelete,
+  vaultDeleteUploaded,
+  vaultRename,
+  vaultSetKind,
+  type DragDrop,
 } from './index';
-import { clearBackend, emitEvent, mockBackend } from './mock';
+import { clearBackend, emitDragDrop, emitEvent, mockBackend } from './mock';
 
 afterEach(() => {
   clearBackend();
@@ -20,6 +29,12 @@ afterEach(() => {
 describe('isCommandError', () => {
   it('accepts a known code with a message', () => {
     expect(isCommandError({ code: 'offline', message: 'portal unreachable' })).toBe(true);
+  });
+
+  it('knows the vault’s codes', () => {
+    // Without them a locked vault or a refused name would be shown as "something went wrong".
+    expect(isCommandError({ code: 'vault_locked', message: 'key id mismatch' })).toBe(true);
+    expect(isCommandError({ code: 'invalid', message: 'empty name' })).toBe(true);
   });
 
   it('rejects what the core never sends', () => {
@@ -91,6 +106,82 @@ describe('commands', () => {
       code: 'internal',
       message: 'invalid args `id` for command `cancel_sign_in`',
     });
+  });
+});
+
+describe('vault commands', () => {
+  it('pass their arguments in camelCase, as Tauri expects them', async () => {
+    const calls = mockBackend({
+      vault_rename: () => null,
+      vault_set_kind: () => null,
+      vault_delete: () => null,
+      vault_assemble: () => null,
+      vault_delete_uploaded: () => null,
+    });
+
+    await vaultRename('scan-1', 'Паспорт');
+    await vaultSetKind('scan-1', 'passport');
+    await vaultDelete('scan-1');
+    await vaultAssemble(['scan-2', 'scan-1'], 'Паспорт.pdf', 'passport');
+    await vaultDeleteUploaded('doc-1');
+
+    expect(calls).toEqual([
+      { command: 'vault_rename', args: { id: 'scan-1', name: 'Паспорт' } },
+      { command: 'vault_set_kind', args: { id: 'scan-1', kind: 'passport' } },
+      { command: 'vault_delete', args: { id: 'scan-1' } },
+      {
+        command: 'vault_assemble',
+        args: { ids: ['scan-2', 'scan-1'], name: 'Паспорт.pdf', kind: 'passport' },
+      },
+      { command: 'vault_delete_uploaded', args: { documentId: 'doc-1' } },
+    ]);
+  });
+
+  it('deliver upload progress', async () => {
+    mockBackend({});
+    const handler = vi.fn();
+    const stop = subscribe(onUploadProgress(handler));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+
+    await emitEvent(EVENT_UPLOAD_PROGRESS, { scan_id: 'scan-1', sent: 10, total: 20 });
+
+    expect(handler).toHaveBeenCalledWith({ scan_id: 'scan-1', sent: 10, total: 20 });
+    stop();
+  });
+});
+
+describe('onDragDrop', () => {
+  it('turns the webview’s drag events into counts of files', async () => {
+    mockBackend({});
+    const events: DragDrop[] = [];
+    const subscription = onDragDrop((event) => events.push(event));
+    const stop = subscribe(subscription);
+    await subscription;
+
+    await emitDragDrop('enter', ['/tmp/a.jpg', '/tmp/b.pdf']);
+    await emitDragDrop('over');
+    await emitDragDrop('leave');
+    await emitDragDrop('drop', ['/tmp/a.jpg']);
+
+    expect(events).toEqual([
+      { type: 'enter', files: 2 },
+      { type: 'over' },
+      { type: 'leave' },
+      { type: 'drop', files: 1 },
+    ]);
+
+    stop();
+    await emitDragDrop('enter', ['/tmp/a.jpg']);
+    expect(events, 'a stopped subscription must not fire').toHaveLength(4);
+  });
+
+  it('fails quietly outside Tauri, where there is no webview', async () => {
+    // A plain browser (the dev server opened directly) has no Tauri internals at all.
+    clearBackend();
+    const subscription = onDragDrop(() => {});
+
+    await expect(subscription).rejects.toBeInstanceOf(Error);
+    expect(() => subscribe(subscription)()).not.toThrow();
   });
 });
 

@@ -8,25 +8,43 @@
  */
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 
 import {
   EVENT_CHANGED,
   EVENT_OPEN_APPLICATION,
   EVENT_SESSION,
   EVENT_SYNC,
+  EVENT_UPLOAD_PROGRESS,
+  EVENT_VAULT_CHANGED,
+  EVENT_VAULT_IMPORTED,
   type ApplicationDetailView,
   type ChangedEvent,
   type CommandError,
   type DashboardView,
+  type DocumentKindCode,
   type ErrorCode,
+  type ExportView,
+  type ImportReport,
   type OpenApplicationEvent,
+  type ScanView,
   type SessionView,
   type SyncView,
+  type UploadProgressEvent,
+  type VaultView,
 } from './types';
 
 export type * from './types';
 // The event names are values; tests deliver events by them.
-export { EVENT_CHANGED, EVENT_OPEN_APPLICATION, EVENT_SESSION, EVENT_SYNC } from './types';
+export {
+  EVENT_CHANGED,
+  EVENT_OPEN_APPLICATION,
+  EVENT_SESSION,
+  EVENT_SYNC,
+  EVENT_UPLOAD_PROGRESS,
+  EVENT_VAULT_CHANGED,
+  EVENT_VAULT_IMPORTED,
+} from './types';
 
 /** Stops listening to an event. */
 export type Unlisten = () => void;
@@ -42,6 +60,8 @@ const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'keychain',
   'storage',
   'not_found',
+  'vault_locked',
+  'invalid',
   'internal',
 ]);
 
@@ -113,6 +133,82 @@ export async function markRead(): Promise<void> {
   await call<null>('mark_read');
 }
 
+/** The document vault from local state: instant, no network. */
+export function vault(): Promise<VaultView> {
+  return call('vault');
+}
+
+/**
+ * The vault after asking the portal for its documents; when the portal is unreachable it
+ * resolves with `portal_online` false rather than rejecting.
+ */
+export function vaultRefresh(): Promise<VaultView> {
+  return call('vault_refresh');
+}
+
+/**
+ * Opens the system's file picker and imports what the person chose. The report has no items
+ * when the picker was closed.
+ */
+export function vaultPick(): Promise<ImportReport> {
+  return call('vault_pick');
+}
+
+/** Gives a scan a new name; an empty or overlong one is refused as `invalid`. */
+export function vaultRename(id: string, name: string): Promise<ScanView> {
+  return call('vault_rename', { id, name });
+}
+
+/** Says what a scan shows. */
+export function vaultSetKind(id: string, kind: DocumentKindCode): Promise<ScanView> {
+  return call('vault_set_kind', { id, kind });
+}
+
+/** Moves a scan out of the vault; {@link vaultRestore} brings it back. */
+export async function vaultDelete(id: string): Promise<void> {
+  await call<null>('vault_delete', { id });
+}
+
+/** Undoes a {@link vaultDelete}. */
+export function vaultRestore(id: string): Promise<ScanView> {
+  return call('vault_restore', { id });
+}
+
+/**
+ * Opens the system's save dialog and writes a decrypted copy of the scan there; `saved` is
+ * false when the person closed the dialog.
+ */
+export function vaultExport(id: string): Promise<ExportView> {
+  return call('vault_export', { id });
+}
+
+/** Builds one PDF from image scans, a page each, in the order given. */
+export function vaultAssemble(
+  ids: readonly string[],
+  name: string,
+  kind: DocumentKindCode,
+): Promise<ScanView> {
+  return call('vault_assemble', { ids, name, kind });
+}
+
+/** Uploads a scan to the portal; {@link onUploadProgress} reports the bytes sent meanwhile. */
+export function vaultUpload(id: string): Promise<ScanView> {
+  return call('vault_upload', { id });
+}
+
+/** Deletes a document from the portal (the local scan, if any, stays). */
+export function vaultDeleteUploaded(documentId: string): Promise<VaultView> {
+  return call('vault_delete_uploaded', { documentId });
+}
+
+/**
+ * Starts the vault over with a new key after the old one was lost or replaced. The scans
+ * sealed with the old key are destroyed.
+ */
+export function vaultReset(): Promise<VaultView> {
+  return call('vault_reset');
+}
+
 async function on<T>(event: string, handler: (payload: T) => void): Promise<Unlisten> {
   const unlisten = await listen<T>(event, (message) => handler(message.payload));
 
@@ -143,6 +239,55 @@ export function onOpenApplication(
   handler: (event: OpenApplicationEvent) => void,
 ): Promise<Unlisten> {
   return on(EVENT_OPEN_APPLICATION, handler);
+}
+
+/** Files dropped on the window were imported by the core. */
+export function onVaultImported(handler: (report: ImportReport) => void): Promise<Unlisten> {
+  return on(EVENT_VAULT_IMPORTED, handler);
+}
+
+/** Bytes of a scan's upload have been sent. */
+export function onUploadProgress(handler: (event: UploadProgressEvent) => void): Promise<Unlisten> {
+  return on(EVENT_UPLOAD_PROGRESS, handler);
+}
+
+/** The vault's contents changed; the payload is the whole new view. */
+export function onVaultChanged(handler: (view: VaultView) => void): Promise<Unlisten> {
+  return on(EVENT_VAULT_CHANGED, handler);
+}
+
+/**
+ * Files being dragged over the window: `enter` and `drop` say how many, `over` repeats while
+ * the pointer moves, `leave` ends a drag without a drop. The core itself imports what is
+ * dropped and reports it through {@link onVaultImported}; this only lets a screen show where
+ * to drop.
+ */
+export type DragDrop =
+  | { type: 'enter'; files: number }
+  | { type: 'over' }
+  | { type: 'drop'; files: number }
+  | { type: 'leave' };
+
+/** Follows files dragged over the window; see {@link DragDrop}. */
+export async function onDragDrop(handler: (event: DragDrop) => void): Promise<Unlisten> {
+  // Without Tauri (a plain browser) there is no current webview and this throws; the rejection
+  // lets subscribe() carry on without drag and drop.
+  const unlisten = await getCurrentWebview().onDragDropEvent(({ payload }) => {
+    switch (payload.type) {
+      case 'enter':
+      case 'drop':
+        handler({ type: payload.type, files: payload.paths.length });
+        break;
+      case 'over':
+      case 'leave':
+        handler({ type: payload.type });
+        break;
+    }
+  });
+
+  return () => {
+    Promise.resolve(unlisten()).catch(() => {});
+  };
 }
 
 /**

@@ -1,6 +1,9 @@
 /** English, the second language; it has exactly the shape of the Russian messages. */
 import type { Messages } from './ru';
 
+const pages = (count: number) => `${count} ${count === 1 ? 'page' : 'pages'}`;
+const scans = (count: number) => `${count} ${count === 1 ? 'scan' : 'scans'}`;
+
 export const en: Messages = {
   languageName: 'English',
   app: {
@@ -9,6 +12,7 @@ export const en: Messages = {
     skipToContent: 'Skip to main content',
     navLabel: 'Main menu',
     myApplications: 'My applications',
+    myDocuments: 'My documents',
     languageLabel: 'Interface language',
     signOut: 'Sign out',
     signingOut: 'Signing out…',
@@ -17,6 +21,7 @@ export const en: Messages = {
     sessionUnknown: 'Could not find out the state of the session.',
     retry: 'Try again',
     details: 'Details',
+    close: 'Close',
   },
   signIn: {
     documentTitle: 'Sign in — Kabinet',
@@ -37,7 +42,8 @@ export const en: Messages = {
     demoIntro: 'The app is connected to a practice portal. Sign in with:',
     demoLogin: 'Login',
     demoPassword: 'Password',
-    demoCode: 'The one-time confirmation code is not sent by SMS: it is in the sandbox outbox.',
+    demoCode:
+      'The one-time confirmation code is not sent by SMS: the portal’s code page has an “Open the outbox” link to the page that shows it.',
   },
   dashboard: {
     documentTitle: 'My applications — Kabinet',
@@ -88,6 +94,216 @@ export const en: Messages = {
     notFoundTitle: 'Application not found',
     loadFailedTitle: 'Could not open the application',
   },
+  documents: {
+    documentTitle: 'My documents — Kabinet',
+    title: 'My documents',
+    intro:
+      'Scans are kept encrypted on this computer. They reach the portal only when you upload them yourself.',
+    add: 'Add scans',
+    adding: 'Adding…',
+    dropHint: (limit: string) =>
+      `You can also drop files on the window. PDF, JPEG and PNG files are accepted. Images are straightened, stripped of metadata and, if needed, compressed to ${limit}, the most the portal accepts.`,
+    dropOverlay: 'Drop the files to add them to your documents',
+    importing: 'Adding files…',
+    signedOut: 'Sign in to your personal account to open your documents.',
+    notPersistentTitle: 'Scans will not survive closing the app',
+    notPersistent:
+      'The system key store is unavailable, so the encryption key exists only while the app is open. After you close it, the scans you added can no longer be read. Upload the ones you need to the portal or save copies of them.',
+    keyChangedTitle: 'The encryption key of local data was lost or changed',
+    keyChanged:
+      'The scans on this computer are encrypted with a key that is no longer in the system key store, so they cannot be opened. To go on using documents, reset the local data.',
+    keyChangedLocal: (count: number) =>
+      `${scans(count)} ${count === 1 ? 'exists' : 'exist'} only on this computer and will be lost by the reset.`,
+    keyChangedUploaded: (count: number) =>
+      `${scans(count)} ${count === 1 ? 'is' : 'are'} already on the portal and will stay there.`,
+    keyChangedEmpty: 'There are no scans on this computer; the reset deletes nothing.',
+    reset: 'Reset local data',
+    resetTitle: 'Reset local data?',
+    resetLoss: (count: number) =>
+      `All scans on this computer will be deleted. ${scans(count)} ${count === 1 ? 'is' : 'are'} kept only here and cannot be recovered.`,
+    resetNoLoss: 'All scans on this computer will be deleted. Documents on the portal stay.',
+    resetConfirm: 'Reset',
+    cancel: 'Cancel',
+    scansTitle: 'Scans on this computer',
+    kindFilterLabel: 'Document type',
+    kindAll: 'All',
+    searchLabel: 'Search by name or document type',
+    searchPlaceholder: 'For example, passport',
+    shown: (shown: number, total: number) => `Scans shown: ${shown} of ${total}`,
+    empty: 'No scans yet. Add them with “Add scans” or drop files on the app’s window.',
+    noMatches: 'No scans match these conditions.',
+    resetFilters: 'Clear filter and search',
+    kinds: {
+      passport: 'Passport',
+      snils: 'SNILS',
+      inn: 'INN',
+      certificate: 'Certificate',
+      power_of_attorney: 'Power of attorney',
+      other: 'Other',
+    },
+    media: {
+      pdf: 'PDF',
+      jpeg: 'JPEG',
+      png: 'PNG',
+    },
+    pages,
+    pixels: (width: number, height: number) => `${width} × ${height} pixels`,
+    card: {
+      thumbnailAlt: (name: string) => `Small copy of the scan “${name}”`,
+      pdfPlaceholder: (count: number) => `PDF, ${pages(count)}`,
+      size: 'Size',
+      pages: 'Pages',
+      added: 'Added',
+      localOnly: 'Only on this computer',
+      uploaded: 'Uploaded to the portal',
+      uploadedAt: (when: string) => `Uploaded to the portal on ${when}`,
+      select: 'Into PDF',
+      selectLabel: (name: string) => `Put “${name}” into PDF`,
+      open: 'Open',
+      openLabel: (name: string) => `Open “${name}”`,
+      rename: 'Rename',
+      renameLabel: (name: string) => `Rename “${name}”`,
+      kind: 'Document type',
+      kindLabel: (name: string) => `Document type of “${name}”`,
+      upload: 'Upload to the portal',
+      uploadLabel: (name: string) => `Upload to the portal “${name}”`,
+      uploading: 'Uploading…',
+      uploadProgress: (name: string) => `Uploading “${name}” to the portal`,
+      percent: (value: number) => `${value}%`,
+      export: 'Export',
+      exportLabel: (name: string) => `Export “${name}”`,
+      delete: 'Delete',
+      deleteLabel: (name: string) => `Delete “${name}”`,
+    },
+    viewer: {
+      imageAlt: (name: string) => `Scan “${name}”`,
+      kind: 'Document type',
+      size: 'Size',
+      pixels: 'Image',
+      pages: 'Pages',
+      pdfNote: 'The app does not display PDFs. Export the file and open it in a PDF viewer.',
+      export: 'Export',
+    },
+    rename: {
+      title: 'Rename scan',
+      label: 'New name',
+      save: 'Save',
+      cancel: 'Cancel',
+      empty: 'Enter a name.',
+    },
+    report: {
+      title: 'What was added',
+      summary: (imported: number, duplicates: number, refused: number) =>
+        `Added: ${imported}. Already there: ${duplicates}. Not added: ${refused}.`,
+      imported: 'Added:',
+      duplicate: 'Already there:',
+      refused: 'Not added.',
+      asIs: 'unchanged',
+      shrunk: (from: string, to: string) => `reduced from ${from} to ${to}`,
+      rotated: 'rotated',
+      metadataRemoved: 'metadata removed',
+      duplicateOf: (name: string) => `the same file as “${name}”`,
+      dismiss: 'Hide report',
+    },
+    refusals: {
+      unsupported_type: ({ detected }) =>
+        detected
+          ? `This is a ${detected} file, not a PDF, JPEG or PNG.`
+          : 'This is not a PDF, JPEG or PNG; files of other types are not accepted.',
+      empty: () => 'The file is empty.',
+      file_too_large: ({ size }) =>
+        size
+          ? `The file is too large (${size}): the app does not open files of that size.`
+          : 'The file is too large: the app does not open files of that size.',
+      pdf_too_large: ({ size, limit }) =>
+        `The PDF ${size ? `takes ${size}` : 'is too large'}, and the portal accepts files of at most ${limit}. PDFs are not compressed automatically: make it smaller in a PDF program.`,
+      image_too_large: ({ pixels }) =>
+        pixels
+          ? `The image of ${pixels[0]} × ${pixels[1]} pixels is too large.`
+          : 'The image is too large.',
+      cannot_fit: ({ limit }) =>
+        `The image cannot be compressed to ${limit} and stay legible. Scan the document at a lower resolution.`,
+      image_broken: () => 'The image is damaged and cannot be opened.',
+      pdf_encrypted: () =>
+        'The PDF is protected with a password. Save it without the password and add it again.',
+      pdf_broken: () => 'The PDF is damaged and cannot be opened.',
+      pdf_empty: () => 'The PDF has no pages.',
+      pdf_bomb: () =>
+        'The PDF looks suspicious: its compressed parts expand into a huge amount of data. Such a file is not accepted.',
+      pdf_active_content: () =>
+        'The PDF contains scripts, embedded files or commands that start programs. Such PDFs are not accepted: save the document again, for example by printing it to PDF.',
+      unreadable: () => 'The file could not be read. Check that it is accessible and try again.',
+    },
+    assemble: {
+      title: 'Assemble a PDF from images',
+      intro:
+        'Tick “Into PDF” on images, put them in order and assemble one multi-page PDF, for example from every spread of a passport.',
+      empty: 'No images chosen yet.',
+      order: 'Page order',
+      up: 'Up',
+      upLabel: (name: string) => `Move “${name}” up`,
+      down: 'Down',
+      downLabel: (name: string) => `Move “${name}” down`,
+      remove: 'Remove',
+      removeLabel: (name: string) => `Remove “${name}” from the PDF`,
+      position: (name: string, position: number, total: number) =>
+        `“${name}”: page ${position} of ${total}.`,
+      nameLabel: 'PDF name',
+      kindLabel: 'Document type',
+      button: 'Assemble PDF',
+      assembling: 'Assembling…',
+      nameEmpty: 'Enter a name for the PDF.',
+    },
+    portal: {
+      title: 'On the portal',
+      intro: 'Documents uploaded to your personal account on the portal.',
+      offline: 'The portal cannot be reached: this list may be out of date.',
+      empty: 'You have no documents on the portal yet.',
+      uploaded: 'Uploaded',
+      alsoLocal: 'Also on this computer',
+      portalOnly: 'Only on the portal',
+      delete: 'Delete from the portal',
+      deleteLabel: (name: string) => `Delete from the portal “${name}”`,
+      confirmTitle: (name: string) => `Delete “${name}” from the portal?`,
+      confirmLocal: 'The copy on this computer stays.',
+      confirmPortalOnly: 'There is no copy on this computer: the document will be gone for good.',
+      confirm: 'Delete',
+    },
+    done: {
+      uploaded: (name: string) => `“${name}” is uploaded to the portal.`,
+      exported: (fileName: string) => `Saved: ${fileName}`,
+      renamed: (name: string) => `Scan renamed: “${name}”.`,
+      kindChanged: (name: string, kind: string) => `“${name}”: document type is ${kind}.`,
+      assembled: (name: string, count: number) => `PDF “${name}” assembled: ${pages(count)}.`,
+      restored: (name: string) => `“${name}” is restored.`,
+      portalDeleted: (name: string) => `“${name}” is deleted from the portal.`,
+      reset: 'Local data is reset. You can add scans again.',
+    },
+    deleted: (name: string) => `“${name}” deleted.`,
+    undo: 'Undo',
+    undoLabel: (name: string) => `Undo deleting “${name}”`,
+    failed: {
+      load: 'Could not open your documents.',
+      refresh: 'Could not get the list of documents from the portal.',
+      pick: 'Could not add the files.',
+      rename: 'Could not rename the scan.',
+      set_kind: 'Could not change the document type.',
+      delete: 'Could not delete the scan.',
+      restore: 'Could not restore the scan.',
+      export: 'Could not save a copy.',
+      assemble: 'Could not assemble the PDF.',
+      upload: 'Could not upload the scan to the portal.',
+      delete_uploaded: 'Could not delete the document from the portal.',
+      reset: 'Could not reset the local data.',
+    },
+    notFound: 'The scan or document was not found; it may have been deleted already.',
+  },
+  units: {
+    bytes: 'B',
+    kilobytes: 'KB',
+    megabytes: 'MB',
+    gigabytes: 'GB',
+  },
   status: {
     accepted: 'Accepted',
     in_progress: 'In progress',
@@ -113,6 +329,9 @@ export const en: Messages = {
     keychain: 'Could not use the system password store.',
     storage: 'Could not read or save data on this computer.',
     not_found: 'Application not found.',
+    vault_locked:
+      'The documents on this computer cannot be opened: the encryption key was lost or changed. Reset the local data to go on.',
+    invalid: 'The data was not accepted. Check it and try again.',
     internal: 'Something went wrong. Try again or restart the app.',
   },
 };

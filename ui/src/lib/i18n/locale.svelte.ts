@@ -39,6 +39,10 @@ class Localization {
     new Intl.DateTimeFormat(INTL_LOCALES[this.locale], { dateStyle: 'long' }),
   );
 
+  readonly #decimal = $derived(
+    new Intl.NumberFormat(INTL_LOCALES[this.locale], { maximumFractionDigits: 1 }),
+  );
+
   /** Restores the remembered language, if any, and marks the document with it. */
   restore(): void {
     let saved: string | null = null;
@@ -70,6 +74,22 @@ class Localization {
   dateTime(value: string): string {
     const date = new Date(value);
     return Number.isNaN(date.getTime()) ? value : this.#dateTime.format(date);
+  }
+
+  /**
+   * A size in bytes as people read it: "512 Б", "8,1 МБ". Units are binary (1 МБ is 1024 КБ),
+   * as the portal counts its limit; a no-break space keeps the number with its unit.
+   */
+  size(bytes: number): string {
+    const { units } = this.t;
+    const steps = [units.bytes, units.kilobytes, units.megabytes, units.gigabytes];
+    let value = bytes;
+    let step = 0;
+    while (value >= 1024 && step < steps.length - 1) {
+      value /= 1024;
+      step += 1;
+    }
+    return `${this.#decimal.format(value)}\u00a0${steps[step]}`;
   }
 
   /** An RFC 3339 timestamp as a date. */

@@ -63,4 +63,14 @@ describe('i18n', () => {
     expect(i18n.date('2026-03-04T10:15:00Z')).toBe('4 March 2026');
     expect(i18n.dateTime('yesterday')).toBe('yesterday');
   });
+
+  it('formats sizes in binary units with the unit kept on the same line', () => {
+    expect(i18n.size(512)).toBe('512\u00a0Б');
+    expect(i18n.size(1536)).toBe('1,5\u00a0КБ');
+    expect(i18n.size(8_493_466), 'the portal counts its limit in MiB').toBe('8,1\u00a0МБ');
+    expect(i18n.size(5 * 1024 * 1024)).toBe('5\u00a0МБ');
+    i18n.set('en');
+    expect(i18n.size(4_089_446)).toBe('3.9\u00a0MB');
+    expect(i18n.size(3 * 1024 ** 4), 'nothing is larger than gigabytes').toBe('3,072\u00a0GB');
+  });
 });

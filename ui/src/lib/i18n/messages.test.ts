@@ -41,4 +41,25 @@ describe('messages', () => {
     expect(en.dashboard.shown(2, 5)).toBe('Applications shown: 2 of 5');
     expect(en.dashboard.lastUpdated('4 March 2026')).toBe('Updated 4 March 2026');
   });
+
+  it('agree Russian nouns with their counts', () => {
+    expect([1, 2, 5, 11, 21, 22].map(ru.documents.pages)).toEqual([
+      '1 страница',
+      '2 страницы',
+      '5 страниц',
+      '11 страниц',
+      '21 страница',
+      '22 страницы',
+    ]);
+    expect(ru.documents.keyChangedLocal(1)).toBe(
+      '1 скан есть только на этом компьютере: при сбросе он будет потерян.',
+    );
+    expect(ru.documents.keyChangedUploaded(5)).toBe(
+      '5 сканов уже загружены на портал и останутся там.',
+    );
+    expect(en.documents.pages(1)).toBe('1 page');
+    expect(en.documents.keyChangedUploaded(1)).toBe(
+      '1 scan is already on the portal and will stay there.',
+    );
+  });
 });

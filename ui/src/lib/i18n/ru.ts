@@ -2,10 +2,50 @@
  * Russian, the first language. Its shape is the type every other language must match, so a
  * missing or extra message fails the type check.
  */
-import type { ErrorCode, SessionStatus, StatusCode } from '$lib/backend';
+import type {
+  DocumentKindCode,
+  ErrorCode,
+  MediaKind,
+  RefusalCode,
+  SessionStatus,
+  StatusCode,
+} from '$lib/backend';
+import type { VaultAction } from '$lib/documents/vault.svelte';
 
 /** Every status, in the order the filter shows them. */
 export type StatusLabels = Record<StatusCode, string>;
+
+/** What a refusal's sentence may mention, already formatted for the reader. */
+export interface RefusalFacts {
+  /** What the content looks like ("GIF"), when the core recognised it. */
+  detected: string | null;
+  /** The file's size, when the refusal is about size. */
+  size: string | null;
+  /** The width and height the image claims, for an image with too many pixels. */
+  pixels: readonly [number, number] | null;
+  /** The portal's limit per file. */
+  limit: string;
+}
+
+/** Says why a file was refused, in a full sentence. */
+export type RefusalWords = (facts: RefusalFacts) => string;
+
+const pluralRules = new Intl.PluralRules('ru-RU');
+
+/** The Russian form of a noun for a count: 1 страница, 2 страницы, 5 страниц. */
+function plural(count: number, one: string, few: string, many: string): string {
+  switch (pluralRules.select(count)) {
+    case 'one':
+      return one;
+    case 'many':
+      return many;
+    default:
+      return few;
+  }
+}
+
+const pages = (count: number) => `${count} ${plural(count, 'страница', 'страницы', 'страниц')}`;
+const scans = (count: number) => `${count} ${plural(count, 'скан', 'скана', 'сканов')}`;
 
 export const ru = {
   languageName: 'Русский',
@@ -15,6 +55,7 @@ export const ru = {
     skipToContent: 'Перейти к основному содержанию',
     navLabel: 'Основное меню',
     myApplications: 'Мои заявления',
+    myDocuments: 'Мои документы',
     languageLabel: 'Язык интерфейса',
     signOut: 'Выйти',
     signingOut: 'Выходим…',
@@ -23,6 +64,7 @@ export const ru = {
     sessionUnknown: 'Не удалось узнать состояние сеанса.',
     retry: 'Повторить',
     details: 'Подробности',
+    close: 'Закрыть',
   },
   signIn: {
     documentTitle: 'Вход — Kabinet',
@@ -44,7 +86,7 @@ export const ru = {
     demoLogin: 'Логин',
     demoPassword: 'Пароль',
     demoCode:
-      'Одноразовый код подтверждения приходит не по SMS, а в «исходящие» песочницы (sandbox outbox).',
+      'Одноразовый код подтверждения не приходит по SMS: на странице ввода кода есть ссылка «Открыть исходящие», по ней открывается страница с кодом.',
   },
   dashboard: {
     documentTitle: 'Мои заявления — Kabinet',
@@ -95,6 +137,218 @@ export const ru = {
     notFoundTitle: 'Заявление не найдено',
     loadFailedTitle: 'Не удалось открыть заявление',
   },
+  documents: {
+    documentTitle: 'Мои документы — Kabinet',
+    title: 'Мои документы',
+    intro:
+      'Сканы хранятся на этом компьютере в зашифрованном виде. На портал они попадают, только когда вы сами их загрузите.',
+    add: 'Добавить сканы',
+    adding: 'Добавляем…',
+    dropHint: (limit: string) =>
+      `Файлы можно и просто перетащить в окно. Подходят PDF, JPEG и PNG. Изображения выравниваются, очищаются от метаданных и при необходимости сжимаются до ${limit} — больше портал не принимает.`,
+    dropOverlay: 'Отпустите файлы, чтобы добавить их в документы',
+    importing: 'Добавляем файлы…',
+    signedOut: 'Войдите в личный кабинет, чтобы открыть свои документы.',
+    notPersistentTitle: 'Сканы не сохранятся после закрытия приложения',
+    notPersistent:
+      'Системное хранилище ключей недоступно, поэтому ключ шифрования есть, только пока приложение открыто. После закрытия добавленные сканы прочитать будет нельзя. Загрузите нужные на портал или сохраните их копии.',
+    keyChangedTitle: 'Ключ шифрования локальных данных утерян или заменён',
+    keyChanged:
+      'Сканы на этом компьютере зашифрованы ключом, которого больше нет в системном хранилище, поэтому открыть их нельзя. Чтобы пользоваться документами дальше, сбросьте локальные данные.',
+    keyChangedLocal: (count: number) =>
+      `${scans(count)} есть только на этом компьютере: при сбросе ${plural(count, 'он будет потерян', 'они будут потеряны', 'они будут потеряны')}.`,
+    keyChangedUploaded: (count: number) =>
+      `${scans(count)} уже ${plural(count, 'загружен', 'загружены', 'загружены')} на портал и ${plural(count, 'останется', 'останутся', 'останутся')} там.`,
+    keyChangedEmpty: 'Сканов на этом компьютере нет, сброс ничего не удалит.',
+    reset: 'Сбросить локальные данные',
+    resetTitle: 'Сбросить локальные данные?',
+    resetLoss: (count: number) =>
+      `Все сканы на этом компьютере будут удалены. Только здесь ${plural(count, 'хранится', 'хранятся', 'хранится')} ${scans(count)}: ${plural(count, 'его', 'их', 'их')} будет не вернуть.`,
+    resetNoLoss: 'Все сканы на этом компьютере будут удалены. Документы на портале останутся.',
+    resetConfirm: 'Сбросить',
+    cancel: 'Отмена',
+    scansTitle: 'Сканы на этом компьютере',
+    kindFilterLabel: 'Вид документа',
+    kindAll: 'Все',
+    searchLabel: 'Поиск по названию или виду документа',
+    searchPlaceholder: 'Например, паспорт',
+    shown: (shown: number, total: number) => `Показано сканов: ${shown} из ${total}`,
+    empty:
+      'Сканов пока нет. Добавьте их кнопкой «Добавить сканы» или перетащите файлы в окно приложения.',
+    noMatches: 'Нет сканов с такими условиями.',
+    resetFilters: 'Сбросить фильтр и поиск',
+    kinds: {
+      passport: 'Паспорт',
+      snils: 'СНИЛС',
+      inn: 'ИНН',
+      certificate: 'Справка или свидетельство',
+      power_of_attorney: 'Доверенность',
+      other: 'Другое',
+    } satisfies Record<DocumentKindCode, string> as Record<DocumentKindCode, string>,
+    media: {
+      pdf: 'PDF',
+      jpeg: 'JPEG',
+      png: 'PNG',
+    } satisfies Record<MediaKind, string> as Record<MediaKind, string>,
+    pages,
+    pixels: (width: number, height: number) => `${width} × ${height} пикселей`,
+    card: {
+      thumbnailAlt: (name: string) => `Уменьшенная копия скана «${name}»`,
+      pdfPlaceholder: (count: number) => `PDF, ${pages(count)}`,
+      size: 'Размер',
+      pages: 'Страниц',
+      added: 'Добавлен',
+      localOnly: 'Только на этом компьютере',
+      uploaded: 'Загружен на портал',
+      uploadedAt: (when: string) => `Загружен на портал ${when}`,
+      select: 'В PDF',
+      selectLabel: (name: string) => `Добавить «${name}» в PDF`,
+      open: 'Открыть',
+      openLabel: (name: string) => `Открыть «${name}»`,
+      rename: 'Переименовать',
+      renameLabel: (name: string) => `Переименовать «${name}»`,
+      kind: 'Вид документа',
+      kindLabel: (name: string) => `Вид документа «${name}»`,
+      upload: 'Загрузить на портал',
+      uploadLabel: (name: string) => `Загрузить на портал «${name}»`,
+      uploading: 'Загружаем…',
+      uploadProgress: (name: string) => `Загрузка «${name}» на портал`,
+      percent: (value: number) => `${value} %`,
+      export: 'Экспорт',
+      exportLabel: (name: string) => `Экспортировать «${name}»`,
+      delete: 'Удалить',
+      deleteLabel: (name: string) => `Удалить «${name}»`,
+    },
+    viewer: {
+      imageAlt: (name: string) => `Скан «${name}»`,
+      kind: 'Вид документа',
+      size: 'Размер',
+      pixels: 'Изображение',
+      pages: 'Страниц',
+      pdfNote:
+        'Приложение не показывает PDF. Экспортируйте файл и откройте его в программе для просмотра PDF.',
+      export: 'Экспортировать',
+    },
+    rename: {
+      title: 'Переименовать скан',
+      label: 'Новое название',
+      save: 'Сохранить',
+      cancel: 'Отмена',
+      empty: 'Введите название.',
+    },
+    report: {
+      title: 'Результат добавления',
+      summary: (imported: number, duplicates: number, refused: number) =>
+        `Добавлено: ${imported}. Уже были: ${duplicates}. Не добавлено: ${refused}.`,
+      imported: 'Добавлен:',
+      duplicate: 'Уже есть:',
+      refused: 'Не добавлен.',
+      asIs: 'без изменений',
+      shrunk: (from: string, to: string) => `уменьшено с ${from} до ${to}`,
+      rotated: 'повёрнуто',
+      metadataRemoved: 'метаданные удалены',
+      duplicateOf: (name: string) => `это тот же файл, что и «${name}»`,
+      dismiss: 'Скрыть отчёт',
+    },
+    refusals: {
+      unsupported_type: ({ detected }) =>
+        detected
+          ? `Это файл ${detected}, а не PDF, JPEG или PNG.`
+          : 'Это не PDF, JPEG или PNG: файлы других типов не принимаются.',
+      empty: () => 'Файл пустой.',
+      file_too_large: ({ size }) =>
+        size
+          ? `Файл слишком большой (${size}): приложение не открывает файлы такого размера.`
+          : 'Файл слишком большой: приложение не открывает файлы такого размера.',
+      pdf_too_large: ({ size, limit }) =>
+        `PDF ${size ? `занимает ${size}` : 'слишком большой'}, а портал принимает файлы не больше ${limit}. PDF не сжимаются автоматически: уменьшите его в программе для PDF.`,
+      image_too_large: ({ pixels }) =>
+        pixels
+          ? `Изображение ${pixels[0]} × ${pixels[1]} пикселей слишком велико.`
+          : 'Изображение слишком велико.',
+      cannot_fit: ({ limit }) =>
+        `Изображение не удаётся сжать до ${limit} так, чтобы его можно было прочитать. Отсканируйте документ с меньшим разрешением.`,
+      image_broken: () => 'Изображение повреждено, открыть его не удаётся.',
+      pdf_encrypted: () => 'PDF защищён паролем. Сохраните его без пароля и добавьте снова.',
+      pdf_broken: () => 'PDF повреждён, открыть его не удаётся.',
+      pdf_empty: () => 'В PDF нет ни одной страницы.',
+      pdf_bomb: () =>
+        'PDF устроен подозрительно: его сжатые части разворачиваются в огромный объём данных. Такой файл не принимается.',
+      pdf_active_content: () =>
+        'PDF содержит сценарии, вложенные файлы или команды запуска программ. Такие PDF не принимаются: сохраните документ заново, например печатью в PDF.',
+      unreadable: () =>
+        'Файл не удалось прочитать. Проверьте, что он доступен, и попробуйте ещё раз.',
+    } satisfies Record<RefusalCode, RefusalWords> as Record<RefusalCode, RefusalWords>,
+    assemble: {
+      title: 'Собрать PDF из изображений',
+      intro:
+        'Отметьте изображения флажком «В PDF», расставьте их по порядку и соберите один многостраничный PDF — например, из всех разворотов паспорта.',
+      empty: 'Изображения пока не выбраны.',
+      order: 'Порядок страниц',
+      up: 'Выше',
+      upLabel: (name: string) => `Переместить «${name}» выше`,
+      down: 'Ниже',
+      downLabel: (name: string) => `Переместить «${name}» ниже`,
+      remove: 'Убрать',
+      removeLabel: (name: string) => `Убрать «${name}» из PDF`,
+      position: (name: string, position: number, total: number) =>
+        `«${name}»: страница ${position} из ${total}.`,
+      nameLabel: 'Название PDF',
+      kindLabel: 'Вид документа',
+      button: 'Собрать PDF',
+      assembling: 'Собираем…',
+      nameEmpty: 'Введите название PDF.',
+    },
+    portal: {
+      title: 'На портале',
+      intro: 'Документы, загруженные в ваш личный кабинет на портале.',
+      offline: 'Нет связи с порталом: список может быть устаревшим.',
+      empty: 'На портале пока нет ваших документов.',
+      uploaded: 'Загружен',
+      alsoLocal: 'Есть и на этом компьютере',
+      portalOnly: 'Только на портале',
+      delete: 'Удалить с портала',
+      deleteLabel: (name: string) => `Удалить с портала «${name}»`,
+      confirmTitle: (name: string) => `Удалить «${name}» с портала?`,
+      confirmLocal: 'Копия на этом компьютере останется.',
+      confirmPortalOnly: 'Копии на этом компьютере нет: документ будет удалён безвозвратно.',
+      confirm: 'Удалить',
+    },
+    done: {
+      uploaded: (name: string) => `«${name}» загружен на портал.`,
+      exported: (fileName: string) => `Сохранено: ${fileName}`,
+      renamed: (name: string) => `Скан переименован: «${name}».`,
+      kindChanged: (name: string, kind: string) => `«${name}»: вид документа — ${kind}.`,
+      assembled: (name: string, count: number) => `Собран PDF «${name}»: ${pages(count)}.`,
+      restored: (name: string) => `«${name}» восстановлен.`,
+      portalDeleted: (name: string) => `«${name}» удалён с портала.`,
+      reset: 'Локальные данные сброшены. Сканы можно добавлять заново.',
+    },
+    deleted: (name: string) => `«${name}» удалён.`,
+    undo: 'Отменить',
+    undoLabel: (name: string) => `Отменить удаление «${name}»`,
+    failed: {
+      load: 'Не удалось открыть документы.',
+      refresh: 'Не удалось получить список документов с портала.',
+      pick: 'Не удалось добавить файлы.',
+      rename: 'Не удалось переименовать скан.',
+      set_kind: 'Не удалось изменить вид документа.',
+      delete: 'Не удалось удалить скан.',
+      restore: 'Не удалось восстановить скан.',
+      export: 'Не удалось сохранить копию.',
+      assemble: 'Не удалось собрать PDF.',
+      upload: 'Не удалось загрузить скан на портал.',
+      delete_uploaded: 'Не удалось удалить документ с портала.',
+      reset: 'Не удалось сбросить локальные данные.',
+    } satisfies Record<VaultAction, string> as Record<VaultAction, string>,
+    notFound: 'Скан или документ не найден: возможно, он уже удалён.',
+  },
+  units: {
+    bytes: 'Б',
+    kilobytes: 'КБ',
+    megabytes: 'МБ',
+    gigabytes: 'ГБ',
+  },
   status: {
     accepted: 'Принято',
     in_progress: 'В обработке',
@@ -119,6 +373,9 @@ export const ru = {
     keychain: 'Не удалось обратиться к системному хранилищу паролей.',
     storage: 'Не удалось прочитать или сохранить данные на этом компьютере.',
     not_found: 'Заявление не найдено.',
+    vault_locked:
+      'Документы на этом компьютере нельзя открыть: ключ шифрования утерян или заменён. Сбросьте локальные данные, чтобы продолжить.',
+    invalid: 'Данные не приняты. Проверьте их и попробуйте ещё раз.',
     internal: 'Что-то пошло не так. Попробуйте ещё раз или перезапустите приложение.',
   } satisfies Record<ErrorCode, string> as Record<ErrorCode, string>,
 };

@@ -15,7 +15,13 @@ const page = createRawSnippet(() => ({ render: () => '<p data-testid="page">Ст
 
 function renderShell(handlers: CommandHandlers, onOpenApplication = vi.fn()) {
   const calls = mockBackend(handlers);
-  render(Shell, { homeHref: '/' as ResolvedPathname, onOpenApplication, children: page });
+  render(Shell, {
+    homeHref: '/' as ResolvedPathname,
+    documentsHref: '/documents' as ResolvedPathname,
+    currentPath: '/',
+    onOpenApplication,
+    children: page,
+  });
   return calls;
 }
 
@@ -48,6 +54,14 @@ describe('Shell', () => {
 
     expect(await screen.findByTestId('page')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Мои заявления' })).toHaveAttribute('href', '/');
+    const documents = screen.getByRole('link', { name: 'Мои документы' });
+    expect(documents).toHaveAttribute('href', '/documents');
+    expect(documents).toHaveAttribute('data-testid', 'nav-documents');
+    expect(
+      screen.getByRole('link', { name: 'Мои заявления' }),
+      'the page shown is marked in the header',
+    ).toHaveAttribute('aria-current', 'page');
+    expect(documents).not.toHaveAttribute('aria-current');
 
     await user.click(screen.getByRole('button', { name: 'Выйти' }));
 
