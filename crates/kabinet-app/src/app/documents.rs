@@ -336,17 +336,22 @@ impl App {
                 }
             })
             .collect();
-        let report = ImportReport { items };
+        let report = ImportReport { items, error: None };
         self.announce_vault().await;
         Ok(report)
     }
 
-    /// Imports files dropped on the window and tells the window what happened.
+    /// Imports files dropped on the window and tells the window what happened, also when
+    /// nothing could be imported.
     pub async fn import_dropped(&self, paths: Vec<PathBuf>) {
-        match self.import_paths(paths).await {
-            Ok(report) => self.events.vault_imported(&report),
-            Err(err) => tracing::warn!(code = ?err.code, error = %err.message, "a drop failed"),
-        }
+        let report = match self.import_paths(paths).await {
+            Ok(report) => report,
+            Err(err) => {
+                tracing::warn!(code = ?err.code, error = %err.message, "a drop failed");
+                ImportReport { items: Vec::new(), error: Some(err) }
+            }
+        };
+        self.events.vault_imported(&report);
     }
 
     async fn announce_vault(&self) {

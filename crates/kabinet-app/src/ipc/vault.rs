@@ -182,6 +182,9 @@ pub enum ImportOutcome {
 pub struct ImportReport {
     /// One outcome per file; empty when the person closed the picker.
     pub items: Vec<ImportOutcome>,
+    /// Set when dropped files could not be imported at all (nobody signed in, the vault
+    /// locked); a command reports that as its own error instead.
+    pub error: Option<crate::ipc::CommandError>,
 }
 
 /// Whether the vault can be used.

@@ -282,5 +282,6 @@ export function importReport(): ImportReport {
         refusal: refusalView('unsupported_type', { detected: 'GIF' }),
       },
     ],
+    error: null,
   };
 }

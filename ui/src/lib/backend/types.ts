@@ -334,7 +334,12 @@ export type ImportReport = {
 /**
  * One outcome per file; empty when the person closed the picker.
  */
-items: Array<ImportOutcome>, };
+items: Array<ImportOutcome>, 
+/**
+ * Set when dropped files could not be imported at all (nobody signed in, the vault
+ * locked); a command reports that as its own error instead.
+ */
+error: CommandError | null, };
 
 export type VaultState = { "state": "ready" } | { "state": "signed_out" } | { "state": "key_changed", 
 /**

@@ -197,6 +197,7 @@ describe('DocumentsPage', () => {
         file_name: file_name as string,
         refusal: refusal as ReturnType<typeof refusalView>,
       })),
+      error: null,
     };
     await openDocuments();
 
@@ -233,7 +234,7 @@ describe('DocumentsPage', () => {
     await user.click(screen.getByTestId('add-scans-button'));
     await waitFor(() => expect(screen.getAllByTestId('import-item')).toHaveLength(3));
 
-    report = { items: [] };
+    report = { items: [], error: null };
     await user.click(screen.getByTestId('add-scans-button'));
 
     await waitFor(() =>
@@ -267,6 +268,7 @@ describe('DocumentsPage', () => {
 
     await emitEvent(EVENT_VAULT_IMPORTED, {
       items: [{ outcome: 'imported', file_name: 'scan.jpg', scan: importedScan() }],
+      error: null,
     });
 
     await waitFor(() => expect(screen.getAllByTestId('import-item')).toHaveLength(1));

@@ -18,6 +18,7 @@ import type {
 
 /** A vault command the person or the screen started; the screen words its failure by it. */
 export type VaultAction =
+  | 'drop'
   | 'load'
   | 'refresh'
   | 'pick'
@@ -171,6 +172,7 @@ export class Vault {
   /** Takes an import's report, from the picker or from files dropped on the window. */
   applyImport(report: ImportReport): void {
     this.importing = false;
+    if (report.error) return this.#fail('drop', report.error);
     // An empty report is a closed picker: the last report stays as it was.
     if (report.items.length === 0) return;
     this.report = report;

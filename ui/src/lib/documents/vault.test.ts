@@ -61,9 +61,20 @@ describe('Vault', () => {
     expect(ids(vault)).toEqual(['scan-5', 'scan-1', 'scan-2', 'scan-3', 'scan-4']);
     expect(vault.report?.items).toHaveLength(3);
 
-    vault.applyImport({ items: [] });
+    vault.applyImport({ items: [], error: null });
     expect(vault.report?.items, 'a closed picker keeps the last report').toHaveLength(3);
     expect(ids(vault), 'a duplicate adds nothing').toHaveLength(5);
+  });
+
+  it('reports a drop that could not be imported at all as a failure', async () => {
+    const { vault, onError } = await openVault();
+    vault.drag({ type: 'drop', files: 1 });
+    expect(vault.importing).toBe(true);
+
+    vault.applyImport({ items: [], error: { code: 'vault_locked', message: 'locked' } });
+    expect(vault.importing, 'the screen stops waiting').toBe(false);
+    expect(vault.failure?.error.code).toBe('vault_locked');
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'vault_locked' }));
   });
 
   it('shows the drop target only for files, and waits for the core’s report after a drop', async () => {

@@ -283,6 +283,7 @@ export const en: Messages = {
     undo: 'Undo',
     undoLabel: (name: string) => `Undo deleting “${name}”`,
     failed: {
+      drop: 'Could not add the dropped files.',
       load: 'Could not open your documents.',
       refresh: 'Could not get the list of documents from the portal.',
       pick: 'Could not add the files.',

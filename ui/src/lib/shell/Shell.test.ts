@@ -4,22 +4,28 @@ import { createRawSnippet } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { ResolvedPathname } from '$app/types';
-import { EVENT_OPEN_APPLICATION, EVENT_SESSION } from '$lib/backend';
-import { sessionView } from '$lib/backend/fixtures';
+import { EVENT_OPEN_APPLICATION, EVENT_SESSION, EVENT_VAULT_IMPORTED } from '$lib/backend';
+import { importReport, sessionView } from '$lib/backend/fixtures';
 import { clearBackend, emitEvent, mockBackend, type CommandHandlers } from '$lib/backend/mock';
+import { dropInbox } from '$lib/documents/inbox.svelte';
 import { i18n } from '$lib/i18n/locale.svelte';
 
 import Shell from './Shell.svelte';
 
 const page = createRawSnippet(() => ({ render: () => '<p data-testid="page">Страница</p>' }));
 
-function renderShell(handlers: CommandHandlers, onOpenApplication = vi.fn()) {
+function renderShell(
+  handlers: CommandHandlers,
+  onOpenApplication = vi.fn(),
+  { currentPath = '/', onShowDocuments = vi.fn() } = {},
+) {
   const calls = mockBackend(handlers);
   render(Shell, {
     homeHref: '/' as ResolvedPathname,
     documentsHref: '/documents' as ResolvedPathname,
-    currentPath: '/',
+    currentPath,
     onOpenApplication,
+    onShowDocuments,
     children: page,
   });
   return calls;
@@ -126,6 +132,31 @@ describe('Shell', () => {
 });
 
 describe('language switch', () => {
+  it('opens the documents screen with the report of files dropped on another screen', async () => {
+    const onShowDocuments = vi.fn();
+    renderShell({ session_state: () => sessionView('signed_in') }, vi.fn(), { onShowDocuments });
+    await screen.findByTestId('page');
+
+    const report = importReport();
+    await emitEvent(EVENT_VAULT_IMPORTED, report);
+    expect(onShowDocuments).toHaveBeenCalledOnce();
+    expect(dropInbox.take(), 'the report waits for the documents screen').toEqual(report);
+    expect(dropInbox.take(), 'once').toBeNull();
+  });
+
+  it('leaves a drop on the documents screen to that screen', async () => {
+    const onShowDocuments = vi.fn();
+    renderShell({ session_state: () => sessionView('signed_in') }, vi.fn(), {
+      currentPath: '/documents',
+      onShowDocuments,
+    });
+    await screen.findByTestId('page');
+
+    await emitEvent(EVENT_VAULT_IMPORTED, importReport());
+    expect(onShowDocuments).not.toHaveBeenCalled();
+    expect(dropInbox.take()).toBeNull();
+  });
+
   it('starts in Russian and switches the text and <html lang> to English', async () => {
     const user = userEvent.setup();
     renderShell({ session_state: () => sessionView('signed_out') });
