@@ -9,6 +9,7 @@
 //! Without the tools (Xvfb, tauri-driver, WebKitWebDriver) or outside `scripts/session` the
 //! run says so and is skipped, unless `KABINET_REQUIRE_E2E=1` makes that a failure.
 
+mod documents;
 mod webdriver;
 
 use std::io::{BufRead, BufReader};
@@ -126,6 +127,7 @@ fn preflight() -> Result<(), String> {
         ("WebKitWebDriver", vec!["/usr/bin/WebKitWebDriver".to_owned()]),
         ("tauri-driver", vec![cargo_bin("tauri-driver")]),
         ("dbus-send", vec![]),
+        ("xdotool", vec![]),
     ] {
         let also: Vec<&str> = also.iter().map(String::as_str).collect();
         if find_tool(tool, &also).is_none() {
@@ -476,10 +478,14 @@ async fn end_to_end() -> Result<(), String> {
     }
     record.screen(&app, "05-application").await?;
 
-    // English.
     let back = app.wait_for("[data-testid='back-link']", SCREEN).await?;
     app.click(&back).await?;
     app.wait_for("[data-testid='dashboard-heading']", SCREEN).await?;
+
+    // A phone photo of a passport page: added, viewed, uploaded, sealed on disk.
+    documents::documents(&app, &mut record, &display).await?;
+
+    // English.
     let switch = app.wait_for("[data-testid='language-switch-en']", SCREEN).await?;
     app.click(&switch).await?;
     let deadline = Instant::now() + SCREEN;
@@ -489,7 +495,7 @@ async fn end_to_end() -> Result<(), String> {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    record.screen(&app, "06-dashboard-english").await?;
+    record.screen(&app, "10-dashboard-english").await?;
     app.quit().await?;
     wait_until_exited(&app_path).await?;
 
@@ -502,13 +508,13 @@ async fn end_to_end() -> Result<(), String> {
     if !app.find_all("[data-testid='sign-in-button']").await?.is_empty() {
         return Err("the restarted app asks to sign in again".into());
     }
-    record.screen(&app, "07-restored").await?;
+    record.screen(&app, "11-restored").await?;
 
     // Sign out: back to the sign-in screen.
     let sign_out = app.wait_for("[data-testid='sign-out-button']", SCREEN).await?;
     app.click(&sign_out).await?;
     app.wait_for("[data-testid='sign-in-button']", SCREEN).await?;
-    record.screen(&app, "08-signed-out").await?;
+    record.screen(&app, "12-signed-out").await?;
     app.quit().await?;
     wait_until_exited(&app_path).await?;
 
@@ -527,10 +533,10 @@ async fn end_to_end() -> Result<(), String> {
     if app.text(&login).await? != seed::CITIZEN_EMAIL {
         return Err("the demo sign-in screen does not show the demo account".into());
     }
-    record.screen(&app, "09-demo-sign-in").await?;
+    record.screen(&app, "13-demo-sign-in").await?;
     app.click(&button).await?;
     app.wait_for("[data-testid='application-row']", SCREEN).await?;
-    record.screen(&app, "10-demo-dashboard").await?;
+    record.screen(&app, "14-demo-dashboard").await?;
     app.quit().await?;
     wait_until_exited(&app_path).await?;
 

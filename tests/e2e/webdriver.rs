@@ -93,8 +93,24 @@ impl Session {
     }
 
     /// Clicks an element.
+    ///
+    /// An element that is still moving in (a dialog's opening animation) or covered by
+    /// something on its way out is "not interactable" for a moment: as a person would, the
+    /// click waits for it, bringing it into view, for a few seconds before it gives up.
     pub async fn click(&self, element: &str) -> Result<(), Error> {
-        self.post(&format!("/element/{element}/click"), json!({})).await.map(drop)
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let clicked = self.post(&format!("/element/{element}/click"), json!({})).await;
+            match clicked {
+                Err(err) if err.contains("not interactable") && Instant::now() < deadline => {
+                    let reference = json!({ ELEMENT: element });
+                    let script = "arguments[0].scrollIntoView({block: 'center'});";
+                    self.execute(script, json!([reference])).await?;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                other => return other.map(drop),
+            }
+        }
     }
 
     /// Types into an element.
