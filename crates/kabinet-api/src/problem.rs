@@ -29,6 +29,13 @@ pub enum ErrorCode {
     UnsupportedDocument,
     /// An uploaded file's bytes do not match the SHA-256 sent with them.
     ChecksumMismatch,
+    /// A submitted application has problems; `errors` lists each one with its field.
+    ValidationFailed,
+    /// The `Idempotency-Key` was already used with a different request. The client must not
+    /// resend under this key: a changed request needs a key of its own.
+    IdempotencyKeyReused,
+    /// A request with this `Idempotency-Key` is still being processed; ask again shortly.
+    IdempotencyKeyInUse,
     /// The portal failed; the detail is in the portal's log, not here.
     Internal,
 }
@@ -48,6 +55,66 @@ pub struct Problem {
     pub detail: Option<String>,
     /// The stable error code.
     pub code: ErrorCode,
+    /// Problems of single fields, for [`ErrorCode::ValidationFailed`]; absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// What is wrong with one field of a submitted application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FieldProblem {
+    /// Which field: the name of an answer (a property of the service's form), `service_code`,
+    /// `document_ids/<index>` for one attached document, or `attachments/<kind>` for an
+    /// attachment the service requires (`kind` is a [`crate::DocumentKind`]).
+    pub field: String,
+    /// What is wrong, as a stable code.
+    pub code: FieldProblemCode,
+    /// What is wrong, in Russian, ready to show beside the field.
+    pub message: String,
+}
+
+/// The stable code of a [`FieldProblem`]. A client maps it onto its own wording; the portal's
+/// Russian text comes in [`FieldProblem::message`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FieldProblemCode {
+    /// A required answer is missing or blank, or a required box is not ticked.
+    Required,
+    /// The answer is of the wrong JSON type (a number where text is expected, say).
+    WrongType,
+    /// The answer does not have the shape its check asks for.
+    InvalidFormat,
+    /// A SNILS or INN whose check digits do not match the rest.
+    InvalidChecksum,
+    /// A date of the right shape that the calendar does not have, or out of range.
+    InvalidDate,
+    /// A date after today where the field asks for today or earlier.
+    DateInFuture,
+    /// A date before today where the field asks for today or later.
+    DateInPast,
+    /// Shorter than the field allows.
+    TooShort,
+    /// Longer than the field allows.
+    TooLong,
+    /// A number outside the field's range.
+    OutOfRange,
+    /// Not one of the field's options.
+    NotAnOption,
+    /// An answer the form does not ask for.
+    UnknownField,
+    /// No service has this code; the client's catalog may be out of date.
+    UnknownService,
+    /// An attached document id that this account does not have.
+    UnknownDocument,
+    /// An attached document of a kind the service does not ask for.
+    UnexpectedAttachment,
+    /// An attached document in a format the service does not accept for its kind.
+    AttachmentFormat,
+    /// An attached document larger than the service accepts for its kind.
+    AttachmentTooLarge,
+    /// No document of a kind the service requires is attached.
+    MissingAttachment,
 }
 
 impl Problem {
@@ -63,6 +130,16 @@ impl Problem {
             status,
             detail,
             code,
+            errors: Vec::new(),
+        }
+    }
+
+    /// Builds the 422 problem of an application with field problems.
+    pub fn validation(errors: Vec<FieldProblem>) -> Self {
+        let detail = format!("the application has {} problem(s); see `errors`", errors.len());
+        Self {
+            errors,
+            ..Self::new(ErrorCode::ValidationFailed, 422, "validation failed", Some(detail))
         }
     }
 }
@@ -82,6 +159,26 @@ mod tests {
                 r#""title":"not found","status":404,"code":"not_found"}"#
             ),
             "clients parse this shape; changing it breaks them"
+        );
+    }
+
+    #[test]
+    fn validation_problem_wire_format_is_stable() {
+        let problem = Problem::validation(vec![FieldProblem {
+            field: "snils".to_owned(),
+            code: FieldProblemCode::InvalidChecksum,
+            message: "Проверьте СНИЛС".to_owned(),
+        }]);
+
+        assert_eq!(
+            serde_json::to_string(&problem).unwrap(),
+            concat!(
+                r#"{"type":"urn:kabinet:problem:validation_failed","title":"validation failed","#,
+                r#""status":422,"detail":"the application has 1 problem(s); see `errors`","#,
+                r#""code":"validation_failed","errors":[{"field":"snils","#,
+                r#""code":"invalid_checksum","message":"Проверьте СНИЛС"}]}"#
+            ),
+            "the outbox maps these onto the form's fields; changing the shape breaks it"
         );
     }
 }

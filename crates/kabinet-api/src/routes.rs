@@ -30,7 +30,9 @@ pub const END_SESSION: &str = "/oauth/logout";
 
 /// The person's profile.
 pub const ME: &str = "/api/v1/me";
-/// The person's applications, paged.
+/// The service catalog (GET, no token needed).
+pub const SERVICES: &str = "/api/v1/services";
+/// The person's applications: list, paged (GET); submit one (POST, with an `Idempotency-Key`).
 pub const APPLICATIONS: &str = "/api/v1/applications";
 /// One application with its journal; `{id}` is the application id.
 pub const APPLICATION: &str = "/api/v1/applications/{id}";
