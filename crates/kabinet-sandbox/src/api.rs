@@ -1,9 +1,10 @@
-//! The portal API (`/api/v1`): profile, applications, documents, the change feed and the
-//! activity log.
-//! Every request carries a bearer access token, checked in full each time.
+//! The portal API (`/api/v1`): the service catalog, profile, applications and their
+//! submission, documents, the change feed and the activity log.
+//! Every request but the catalog's carries a bearer access token, checked in full each time.
 
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Multipart, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -14,13 +15,17 @@ use kabinet_api::documents::{MAX_NAME_CHARS, upload_fields};
 use kabinet_api::events::{MAX_WAIT_SECONDS, POLL_INTERVAL_HEADER};
 use kabinet_api::problem::PROBLEM_CONTENT_TYPE;
 use kabinet_api::{
-    ActivityPage, Application, ApplicationsPage, ApplicationsQuery, Document, DocumentKind,
-    DocumentList, ErrorCode, EventsPage, EventsQuery, MAX_DOCUMENT_SIZE, Problem, Profile, routes,
+    ActivityPage, Application, ApplicationSubmission, ApplicationsPage, ApplicationsQuery,
+    Document, DocumentKind, DocumentList, ErrorCode, EventsPage, EventsQuery, MAX_DOCUMENT_SIZE,
+    Problem, Profile, ServiceCatalog, idempotency as key_rules, routes,
 };
+use serde_json::Value;
 
 use crate::Portal;
 use crate::documents::{self, NewDocument, Refusal};
+use crate::idempotency::{self, Claim, StoredResponse};
 use crate::oidc::{bearer, challenge};
+use crate::submissions::{self, SubmitError};
 use crate::tokens::{self, AccessClaims, Rejection};
 use crate::{accounts, applications, feed};
 
@@ -30,8 +35,9 @@ const UPLOAD_OVERHEAD: usize = 64 * 1024;
 /// The API's routes.
 pub fn router() -> Router<Portal> {
     Router::new()
+        .route(routes::SERVICES, get(services))
         .route(routes::ME, get(me))
-        .route(routes::APPLICATIONS, get(list_applications))
+        .route(routes::APPLICATIONS, get(list_applications).post(submit_application))
         .route(routes::APPLICATION, get(application))
         .route(routes::EVENTS, get(events))
         .route(routes::ACTIVITY, get(activity))
@@ -66,6 +72,26 @@ impl ApiError {
     /// A 404.
     pub fn not_found() -> Self {
         Self::new(ErrorCode::NotFound, StatusCode::NOT_FOUND, "not found", None)
+    }
+
+    /// A 422 for an idempotency key already used with a different request.
+    pub fn key_reused() -> Self {
+        Self::new(
+            ErrorCode::IdempotencyKeyReused,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency key reused",
+            Some("this Idempotency-Key was used for a different request".to_owned()),
+        )
+    }
+
+    /// A 409 for a request whose twin under the same idempotency key is still in flight.
+    pub fn key_in_use() -> Self {
+        Self::new(
+            ErrorCode::IdempotencyKeyInUse,
+            StatusCode::CONFLICT,
+            "request in progress",
+            Some("a request with this Idempotency-Key is still being processed".to_owned()),
+        )
     }
 
     /// A 403.
@@ -115,6 +141,12 @@ impl ApiError {
 
 impl From<rusqlite::Error> for ApiError {
     fn from(err: rusqlite::Error) -> Self {
+        Self::internal(&err)
+    }
+}
+
+impl From<SubmitError> for ApiError {
+    fn from(err: SubmitError) -> Self {
         Self::internal(&err)
     }
 }
@@ -239,6 +271,158 @@ pub(crate) async fn application(
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
     let found = applications::get(&portal.store().lock(), caller.oid, id)?;
     Ok(private(Json(found.ok_or_else(ApiError::not_found)?).into_response()))
+}
+
+/// The service catalog: every service with its form and required documents. It needs no
+/// token, since it says nothing about anyone; clients cache it (ETag, `If-None-Match`) so that
+/// forms can be filled offline.
+#[utoipa::path(
+    get,
+    path = "/api/v1/services",
+    tag = "services",
+    params(
+        ("If-None-Match" = Option<String>, Header, description = "The ETag of the cached catalog")
+    ),
+    responses(
+        (status = 200, description = "The catalog", body = ServiceCatalog,
+         headers(("ETag" = String, description = "Identifies this version of the catalog"))),
+        (status = 304, description = "The cached catalog is current", headers(("ETag" = String))),
+    )
+)]
+pub(crate) async fn services(State(portal): State<Portal>, headers: HeaderMap) -> Response {
+    let catalog = portal.catalog();
+    let mut response = if if_none_match(&headers, catalog.etag()) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        ([(header::CONTENT_TYPE, "application/json")], catalog.body().to_owned()).into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, no-cache"));
+    if let Ok(value) = HeaderValue::from_str(catalog.etag()) {
+        headers.insert(header::ETAG, value);
+    }
+    response
+}
+
+/// What a submission's fingerprint is computed over besides its body.
+const SUBMIT_ROUTE: &str = "POST /api/v1/applications";
+
+/// Releases an idempotency claim if the request ends without recording a response: on a
+/// store failure, or when the client goes away while the request waits.
+struct ClaimGuard<'a> {
+    portal: &'a Portal,
+    oid: i64,
+    key: &'a str,
+    settled: bool,
+}
+
+impl Drop for ClaimGuard<'_> {
+    fn drop(&mut self) {
+        if self.settled {
+            return;
+        }
+        if let Err(err) = idempotency::release(&self.portal.store().lock(), self.oid, self.key) {
+            tracing::warn!(oid = self.oid, error = %err, "releasing an idempotency claim failed");
+        }
+    }
+}
+
+/// Whether a response is sent for the first time or replayed from an idempotency key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Delivery {
+    First,
+    Replay,
+}
+
+fn stored_response(stored: StoredResponse, delivery: Delivery) -> Response {
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let content_type = if status.is_success() { "application/json" } else { PROBLEM_CONTENT_TYPE };
+    let mut response =
+        (status, [(header::CONTENT_TYPE, content_type)], stored.body).into_response();
+    let headers = response.headers_mut();
+    if let Some(value) = stored.location.and_then(|location| HeaderValue::from_str(&location).ok())
+    {
+        headers.insert(header::LOCATION, value);
+    }
+    if delivery == Delivery::Replay {
+        headers.insert(key_rules::REPLAYED_HEADER, HeaderValue::from_static("true"));
+    }
+    private(response)
+}
+
+/// Submits an application. The answers are judged against the service's form and its
+/// attachment rules; every problem comes back at once, by field. The `Idempotency-Key`
+/// header is required and makes retries safe: see `kabinet_api::idempotency`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/applications",
+    tag = "applications",
+    security(("bearer" = [])),
+    params(
+        ("Idempotency-Key" = String, Header,
+         description = "A key the client made for this submission, kept at least 30 days")
+    ),
+    request_body = ApplicationSubmission,
+    responses(
+        (status = 201, description = "Accepted (Принято); on the feed and in the workflow",
+         body = Application,
+         headers(("Location" = String, description = "The application"),
+                 ("Idempotent-Replayed" = String, description = "`true` on a replay"))),
+        (status = 400, description = "No or a malformed key, or a body that is not a submission",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or refused token", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "The same key's first request is still in flight",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Field problems (`validation_failed`, with `errors`), or \
+         the key was used for a different request (`idempotency_key_reused`)", body = Problem,
+         content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn submit_application(
+    State(portal): State<Portal>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let key = match headers.get(key_rules::HEADER) {
+        None => return Err(ApiError::invalid("the Idempotency-Key header is required")),
+        Some(value) => value.to_str().ok().and_then(key_rules::parse_key).ok_or_else(|| {
+            ApiError::invalid(format!(
+                "the Idempotency-Key must be 1 to {} visible ASCII characters",
+                key_rules::MAX_KEY_CHARS
+            ))
+        })?,
+    };
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|err| ApiError::invalid(format!("the body is not JSON: {err}")))?;
+    let submission: ApplicationSubmission = serde_json::from_value(value.clone())
+        .map_err(|err| ApiError::invalid(format!("the body is not a submission: {err}")))?;
+
+    let fingerprint = idempotency::fingerprint(SUBMIT_ROUTE, &value);
+    let now = portal.now();
+    let claim = portal
+        .store()
+        .transaction(|tx| idempotency::claim(tx, caller.oid, key, &fingerprint, now))?;
+    match claim {
+        Claim::New => {}
+        Claim::Replay(stored) => {
+            tracing::info!(oid = caller.oid, status = stored.status, "submission replayed");
+            return Ok(stored_response(stored, Delivery::Replay));
+        }
+        Claim::Mismatch => return Err(ApiError::key_reused()),
+        Claim::InFlight => return Err(ApiError::key_in_use()),
+    }
+
+    let mut claimed = ClaimGuard { portal: &portal, oid: caller.oid, key, settled: false };
+    portal.pass_submission_gate().await;
+    let outcome = submissions::submit(&portal, caller.oid, key, &submission)?;
+    claimed.settled = true;
+
+    if let Some(event) = outcome.event {
+        portal.announce_events(event);
+    }
+    Ok(stored_response(outcome.response, Delivery::First))
 }
 
 fn etag_for(latest: i64) -> String {

@@ -73,6 +73,9 @@ pub struct Config {
     pub admin_token: String,
     /// Whether the sign-in pages tell the person where a demo portal's one-time codes are.
     pub demo_hints: bool,
+    /// How long idempotency keys and their responses are kept, at least: as long as a draft
+    /// may wait offline in a client's outbox.
+    pub idempotency_retention: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -85,6 +88,7 @@ impl std::fmt::Debug for Config {
             .field("poll_interval", &self.poll_interval)
             .field("admin_token", &"[redacted]")
             .field("demo_hints", &self.demo_hints)
+            .field("idempotency_retention", &self.idempotency_retention)
             .finish()
     }
 }
@@ -102,6 +106,9 @@ impl Config {
             poll_interval: Duration::from_secs(30),
             admin_token: crate::crypto::random_token(),
             demo_hints: false,
+            idempotency_retention: Duration::from_secs(
+                u64::from(kabinet_api::idempotency::RETENTION_DAYS) * 24 * 60 * 60,
+            ),
         }
     }
 

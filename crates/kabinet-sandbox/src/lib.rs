@@ -16,12 +16,14 @@ mod accounts;
 mod admin;
 mod api;
 mod applications;
+mod catalog;
 mod clients;
 pub mod clock;
 pub mod config;
 mod crypto;
 mod documents;
 mod feed;
+mod idempotency;
 mod keys;
 mod oidc;
 mod openapi;
@@ -30,6 +32,7 @@ pub mod password;
 mod portal;
 pub mod seed;
 mod store;
+mod submissions;
 mod tokens;
 mod workflow;
 
@@ -46,7 +49,7 @@ use axum::response::{IntoResponse, Response};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::Config;
 pub use openapi::document as openapi_document;
-pub use portal::{Portal, StartError};
+pub use portal::{Portal, StartError, SubmissionHold};
 pub use store::Store;
 
 /// Builds the portal's HTTP application. Tests can drive it without a port; admin endpoints
@@ -189,6 +192,15 @@ impl RunningSandbox {
     /// When the store fails.
     pub fn workflow_step(&self) -> Result<usize, StartError> {
         workflow::step(&self.portal).map_err(|err| StartError::Store(err.into()))
+    }
+
+    /// Deletes what can no longer be used, as the workflow does now and then: expired sign-ins
+    /// and codes, and idempotency keys past their retention. Returns the rows deleted.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub fn sweep(&self) -> Result<usize, StartError> {
+        workflow::sweep(&self.portal).map_err(|err| StartError::Store(err.into()))
     }
 
     /// Stops serving and waits for the server to finish.

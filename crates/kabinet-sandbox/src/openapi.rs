@@ -14,8 +14,10 @@ use utoipa::{Modify, OpenApi};
         license(name = "MIT OR Apache-2.0")
     ),
     paths(
+        crate::api::services,
         crate::api::me,
         crate::api::list_applications,
+        crate::api::submit_application,
         crate::api::application,
         crate::api::events,
         crate::api::activity,
@@ -29,6 +31,7 @@ use utoipa::{Modify, OpenApi};
     ),
     modifiers(&Security),
     tags(
+        (name = "services", description = "The service catalog with its forms"),
         (name = "profile", description = "The person and their account"),
         (name = "applications", description = "Applications and their journals"),
         (name = "documents", description = "Documents (scans) the person uploaded"),

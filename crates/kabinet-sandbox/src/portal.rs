@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::watch;
+use tokio::sync::{OwnedRwLockWriteGuard, RwLock, watch};
 
+use crate::catalog::Catalog;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::keys::{KeyError, KeyRing};
@@ -22,6 +23,15 @@ pub enum StartError {
     /// The demo accounts could not be created.
     #[error("seeding the demo data failed: {0}")]
     Seed(String),
+    /// A service's form in the catalog is not a form the validator can use.
+    #[error("the service catalog is broken: {0}")]
+    Catalog(#[from] kabinet_api::SchemaError),
+}
+
+/// While this lives, submissions that have claimed their idempotency key wait before they are
+/// judged; see [`Portal::hold_submissions`].
+pub struct SubmissionHold {
+    _guard: OwnedRwLockWriteGuard<()>,
 }
 
 /// One portal: configuration, database, keys and clock. Cheap to clone.
@@ -37,6 +47,8 @@ struct Inner {
     clock: Arc<dyn Clock>,
     feed: watch::Sender<i64>,
     sign_in_locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    catalog: Catalog,
+    submission_gate: Arc<RwLock<()>>,
 }
 
 impl Portal {
@@ -52,6 +64,12 @@ impl Portal {
         crate::seed::seed_if_empty(&store, now, first_step_at)
             .map_err(|err| StartError::Seed(err.to_string()))?;
         let latest = crate::feed::latest_event_id(&store)?;
+        let catalog = Catalog::build()?;
+        let abandoned = crate::idempotency::release_abandoned(&store.lock())
+            .map_err(|err| StartError::Store(err.into()))?;
+        if abandoned > 0 {
+            tracing::warn!(abandoned, "dropped idempotency claims left by a stopped process");
+        }
 
         let (feed, _) = watch::channel(latest);
         Ok(Self {
@@ -62,6 +80,8 @@ impl Portal {
                 clock,
                 feed,
                 sign_in_locks: Mutex::new(HashMap::new()),
+                catalog,
+                submission_gate: Arc::new(RwLock::new(())),
             }),
         })
     }
@@ -74,6 +94,23 @@ impl Portal {
     /// The database.
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The service catalog.
+    pub(crate) fn catalog(&self) -> &Catalog {
+        &self.inner.catalog
+    }
+
+    /// Holds every submission that has claimed its idempotency key until the returned guard is
+    /// dropped, as a slow back office would. Tests use it to have a request in flight while
+    /// its duplicate arrives.
+    pub async fn hold_submissions(&self) -> SubmissionHold {
+        SubmissionHold { _guard: self.inner.submission_gate.clone().write_owned().await }
+    }
+
+    /// Waits while a [`SubmissionHold`] lives.
+    pub(crate) async fn pass_submission_gate(&self) {
+        drop(self.inner.submission_gate.read().await);
     }
 
     /// The signing keys.

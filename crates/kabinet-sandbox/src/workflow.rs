@@ -73,8 +73,9 @@ pub fn step(portal: &Portal) -> rusqlite::Result<usize> {
     Ok(moved)
 }
 
-/// Deletes what can no longer be used: finished or expired sign-ins, expired codes, and
-/// revocation entries of access tokens that have expired anyway. Returns the rows deleted.
+/// Deletes what can no longer be used: finished or expired sign-ins, expired codes,
+/// revocation entries of access tokens that have expired anyway, and idempotency keys older
+/// than their retention. Returns the rows deleted.
 ///
 /// # Errors
 /// When the store fails.
@@ -85,6 +86,8 @@ pub fn sweep(portal: &Portal) -> rusqlite::Result<usize> {
         deleted +=
             tx.execute("DELETE FROM auth_codes WHERE expires_at < ?1 AND grant_id IS NULL", [now])?;
         deleted += tx.execute("DELETE FROM revoked_access_tokens WHERE expires_at < ?1", [now])?;
+        let retention = portal.config().idempotency_retention.as_secs() as i64;
+        deleted += crate::idempotency::sweep(tx, now - retention)?;
         Ok(deleted)
     })
 }
@@ -101,7 +104,7 @@ pub async fn run(portal: Portal) {
         if tick % 60 == 0
             && let Err(err) = sweep(&portal)
         {
-            tracing::warn!(error = %err, "sweeping expired sign-ins failed");
+            tracing::warn!(error = %err, "sweeping expired sign-ins and keys failed");
         }
     }
 }

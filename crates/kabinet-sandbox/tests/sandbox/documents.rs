@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::support::TestPortal;
 
 /// A small but complete PNG: signature, IHDR, IDAT, IEND.
-fn png(seed: u8) -> Vec<u8> {
+pub fn png(seed: u8) -> Vec<u8> {
     let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
     for (kind, data) in
         [(&b"IHDR"[..], vec![0u8; 13]), (b"IDAT", vec![seed; 32]), (b"IEND", vec![])]
@@ -24,11 +24,11 @@ fn png(seed: u8) -> Vec<u8> {
     bytes
 }
 
-fn sha256(bytes: &[u8]) -> String {
+pub fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn form(bytes: Vec<u8>, sha: &str, name: &str, kind: &str) -> Form {
+pub fn form(bytes: Vec<u8>, sha: &str, name: &str, kind: &str) -> Form {
     Form::new()
         .text(upload_fields::NAME, name.to_owned())
         .text(upload_fields::KIND, kind.to_owned())
@@ -40,7 +40,7 @@ fn form(bytes: Vec<u8>, sha: &str, name: &str, kind: &str) -> Form {
         )
 }
 
-async fn upload(portal: &TestPortal, token: &str, form: Form) -> (u16, Value) {
+pub async fn upload(portal: &TestPortal, token: &str, form: Form) -> (u16, Value) {
     let response = portal
         .http
         .post(portal.url("/api/v1/documents"))

@@ -7,5 +7,6 @@ mod negative;
 mod openapi;
 mod router;
 mod signin;
+mod submissions;
 mod support;
 mod tokens;

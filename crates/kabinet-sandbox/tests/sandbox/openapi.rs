@@ -33,6 +33,7 @@ async fn the_sandbox_serves_the_document_and_it_names_every_api_route() {
 
     let doc: serde_json::Value = serde_json::from_str(&served).unwrap();
     for route in [
+        kabinet_api::routes::SERVICES,
         kabinet_api::routes::ME,
         kabinet_api::routes::APPLICATIONS,
         kabinet_api::routes::APPLICATION,
@@ -44,4 +45,13 @@ async fn the_sandbox_serves_the_document_and_it_names_every_api_route() {
     ] {
         assert!(doc["paths"].get(route).is_some(), "{route} is documented");
     }
+    assert!(
+        doc["paths"][kabinet_api::routes::APPLICATIONS]["post"].is_object(),
+        "submitting an application is documented"
+    );
+    let codes = &doc["components"]["schemas"]["ErrorCode"]["enum"];
+    assert!(
+        codes.as_array().unwrap().iter().any(|code| code == "idempotency_key_in_use"),
+        "clients generated from the document know the new codes"
+    );
 }
