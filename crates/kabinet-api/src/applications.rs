@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::DocumentKind;
+
 /// The status of an application. The API carries these stable codes; the UI shows the
 /// portal's labels (see [`ApplicationStatus::label_ru`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -137,9 +139,64 @@ pub struct ApplicationsQuery {
 pub struct StatusChange {
     /// The new status.
     pub status: ApplicationStatus,
-    /// What the department says.
+    /// What the department says. For Требуется уточнение it is the request's message; for
+    /// Отклонено, the reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// For Требуется уточнение: the kinds of documents the department asks for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<DocumentKind>,
+    /// For Требуется уточнение: the form's answers the department asks about, by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<String>,
+    /// For Отклонено: what the person should fix before applying again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub how_to_fix: Option<String>,
+}
+
+/// What a department asks for when it sets Требуется уточнение.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ClarificationRequest {
+    /// The department's words, in Russian.
+    pub message: String,
+    /// Kinds of documents to attach; the reply must include one of each.
+    pub documents: Vec<DocumentKind>,
+    /// Names of the form's answers the department asks about; the reply's text answers them.
+    pub answers: Vec<String>,
+    /// When it was asked.
+    #[serde(with = "time::serde::rfc3339")]
+    pub requested_at: OffsetDateTime,
+}
+
+/// The person's reply to a [`ClarificationRequest`]: the body of
+/// `POST /api/v1/applications/{id}/clarification`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ClarificationReply {
+    /// What the person says; required when the request names answers.
+    #[serde(default)]
+    pub text: String,
+    /// Ids of the account's documents that answer the request.
+    #[serde(default)]
+    pub document_ids: Vec<String>,
+}
+
+/// The outcome of a finished application (Одобрено or Отклонено).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Decision {
+    /// [`ApplicationStatus::Approved`] or [`ApplicationStatus::Rejected`].
+    pub status: ApplicationStatus,
+    /// When it was decided.
+    #[serde(with = "time::serde::rfc3339")]
+    pub decided_at: OffsetDateTime,
+    /// For Отклонено: why, in Russian.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
+    /// For Отклонено: what to fix before applying again, in Russian.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub how_to_fix: Option<String>,
+    /// For Одобрено: the path of the result document (a PDF) to download.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
 }
 
 /// The kind of an entry in the account's activity log.
@@ -175,4 +232,40 @@ pub struct ActivityEntry {
 pub struct ActivityPage {
     /// The entries.
     pub items: Vec<ActivityEntry>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_change_without_details_reads_as_before() {
+        let change: StatusChange =
+            serde_json::from_str(r#"{"status":"needs_info","comment":"Нужен паспорт"}"#).unwrap();
+        assert!(change.documents.is_empty() && change.answers.is_empty());
+        assert_eq!(
+            serde_json::to_string(&change).unwrap(),
+            r#"{"status":"needs_info","comment":"Нужен паспорт"}"#,
+            "empty details stay off the wire, so older callers see the old shape"
+        );
+    }
+
+    #[test]
+    fn decision_wire_format_is_stable() {
+        let decision = Decision {
+            status: ApplicationStatus::Rejected,
+            decided_at: time::macros::datetime!(2026-12-04 10:00 UTC),
+            reasons: vec!["Фото не подходит".to_owned()],
+            how_to_fix: Some("Загрузите другое фото".to_owned()),
+            result: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&decision).unwrap(),
+            concat!(
+                r#"{"status":"rejected","decided_at":"2026-12-04T10:00:00Z","#,
+                r#""reasons":["Фото не подходит"],"how_to_fix":"Загрузите другое фото"}"#
+            ),
+            "the application page parses this shape"
+        );
+    }
 }

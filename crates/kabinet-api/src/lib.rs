@@ -30,7 +30,8 @@ pub mod totp;
 
 pub use applications::{
     ActivityEntry, ActivityKind, ActivityPage, Application, ApplicationStatus, ApplicationSummary,
-    ApplicationsPage, ApplicationsQuery, JournalEntry, StatusChange,
+    ApplicationsPage, ApplicationsQuery, ClarificationReply, ClarificationRequest, Decision,
+    JournalEntry, StatusChange,
 };
 pub use documents::{Document, DocumentKind, DocumentList, MAX_DOCUMENT_SIZE, MediaType};
 pub use events::{Event, EventKind, EventsPage, EventsQuery};

@@ -36,6 +36,12 @@ pub const SERVICES: &str = "/api/v1/services";
 pub const APPLICATIONS: &str = "/api/v1/applications";
 /// One application with its journal; `{id}` is the application id.
 pub const APPLICATION: &str = "/api/v1/applications/{id}";
+/// The open Требуется уточнение request of an application (GET), and the reply (POST).
+pub const APPLICATION_CLARIFICATION: &str = "/api/v1/applications/{id}/clarification";
+/// The outcome of a finished application: reasons of a refusal, or the result's path.
+pub const APPLICATION_DECISION: &str = "/api/v1/applications/{id}/decision";
+/// The result document (PDF) of an approved application.
+pub const APPLICATION_RESULT: &str = "/api/v1/applications/{id}/result";
 /// The account's change feed.
 pub const EVENTS: &str = "/api/v1/events";
 /// The account's activity (security) log.

@@ -19,6 +19,7 @@ use crate::api::ApiError;
 use crate::applications::{self, Transition};
 use crate::crypto::constant_time_eq;
 use crate::oidc::bearer;
+use crate::outcomes::{self, Details};
 use crate::{accounts, pages, workflow};
 
 /// The admin routes.
@@ -90,7 +91,18 @@ pub(crate) async fn push_status(
         at: now,
         next_step_at: workflow::next_step_at(&portal, change.status, now),
     };
-    let event = portal.store().transaction(|tx| applications::transition(tx, &transition))?;
+    let details = Details {
+        documents: change.documents.clone(),
+        answers: change.answers.clone(),
+        how_to_fix: change.how_to_fix.clone(),
+    };
+    let event = portal.store().transaction(|tx| {
+        let event = applications::transition(tx, &transition)?;
+        if event.is_some() {
+            outcomes::record(tx, id, change.status, change.comment.as_deref(), now, &details)?;
+        }
+        Ok::<_, rusqlite::Error>(event)
+    })?;
     let event = event.ok_or_else(ApiError::not_found)?;
     portal.announce_events(event);
     tracing::info!(application = id, status = change.status.code(), "admin pushed a status change");

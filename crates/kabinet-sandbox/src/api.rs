@@ -15,19 +15,21 @@ use kabinet_api::documents::{MAX_NAME_CHARS, upload_fields};
 use kabinet_api::events::{MAX_WAIT_SECONDS, POLL_INTERVAL_HEADER};
 use kabinet_api::problem::PROBLEM_CONTENT_TYPE;
 use kabinet_api::{
-    ActivityPage, Application, ApplicationSubmission, ApplicationsPage, ApplicationsQuery,
-    Document, DocumentKind, DocumentList, ErrorCode, EventsPage, EventsQuery, MAX_DOCUMENT_SIZE,
-    Problem, Profile, ServiceCatalog, idempotency as key_rules, routes,
+    ActivityPage, Application, ApplicationStatus, ApplicationSubmission, ApplicationsPage,
+    ApplicationsQuery, ClarificationReply, ClarificationRequest, Decision, Document, DocumentKind,
+    DocumentList, ErrorCode, EventsPage, EventsQuery, MAX_DOCUMENT_SIZE, Problem, Profile,
+    ServiceCatalog, idempotency as key_rules, routes,
 };
 use serde_json::Value;
 
 use crate::Portal;
+use crate::applications::Transition;
 use crate::documents::{self, NewDocument, Refusal};
 use crate::idempotency::{self, Claim, StoredResponse};
 use crate::oidc::{bearer, challenge};
 use crate::submissions::{self, SubmitError};
 use crate::tokens::{self, AccessClaims, Rejection};
-use crate::{accounts, applications, feed};
+use crate::{accounts, applications, feed, outcomes, workflow};
 
 /// Room for the form parts around the file in an upload's body.
 const UPLOAD_OVERHEAD: usize = 64 * 1024;
@@ -39,6 +41,9 @@ pub fn router() -> Router<Portal> {
         .route(routes::ME, get(me))
         .route(routes::APPLICATIONS, get(list_applications).post(submit_application))
         .route(routes::APPLICATION, get(application))
+        .route(routes::APPLICATION_CLARIFICATION, get(clarification).post(reply_to_clarification))
+        .route(routes::APPLICATION_DECISION, get(decision))
+        .route(routes::APPLICATION_RESULT, get(result))
         .route(routes::EVENTS, get(events))
         .route(routes::ACTIVITY, get(activity))
         .route(
@@ -92,6 +97,16 @@ impl ApiError {
             "request in progress",
             Some("a request with this Idempotency-Key is still being processed".to_owned()),
         )
+    }
+
+    /// A 409 for a request the resource's state does not allow.
+    pub fn conflict(detail: &str) -> Self {
+        Self::new(ErrorCode::Conflict, StatusCode::CONFLICT, "conflict", Some(detail.to_owned()))
+    }
+
+    /// A 422 with field problems.
+    pub fn validation(errors: Vec<kabinet_api::FieldProblem>) -> Self {
+        Self { problem: Problem::validation(errors), rejection: None }
     }
 
     /// A 403.
@@ -271,6 +286,166 @@ pub(crate) async fn application(
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
     let found = applications::get(&portal.store().lock(), caller.oid, id)?;
     Ok(private(Json(found.ok_or_else(ApiError::not_found)?).into_response()))
+}
+
+/// The open Требуется уточнение request of an application: what the department asks for.
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications/{id}/clarification",
+    tag = "applications",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The application id")),
+    responses(
+        (status = 200, description = "The open request", body = ClarificationRequest),
+        (status = 401, description = "Missing or refused token", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such application, or it is not waiting for an answer",
+         body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn clarification(
+    State(portal): State<Portal>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let open = outcomes::open_request(&portal.store().lock(), caller.oid, id)?;
+    let (_, request) = open.ok_or_else(ApiError::not_found)?;
+    Ok(private(Json(request).into_response()))
+}
+
+/// Answers the open Требуется уточнение request with text and documents; the application
+/// returns to В обработке.
+#[utoipa::path(
+    post,
+    path = "/api/v1/applications/{id}/clarification",
+    tag = "applications",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The application id")),
+    request_body = ClarificationReply,
+    responses(
+        (status = 200, description = "Received; the application is В обработке again",
+         body = Application),
+        (status = 400, description = "A body that is not a reply", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 401, description = "Missing or refused token", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such application in this account", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "The application is not waiting for an answer",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Field problems: no text, unknown documents, or a \
+         requested document missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn reply_to_clarification(
+    State(portal): State<Portal>,
+    caller: Caller,
+    Path(id): Path<String>,
+    reply: Result<Json<ClarificationReply>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let Json(reply) = reply.map_err(|err| ApiError::invalid(err.body_text()))?;
+    let now = portal.now();
+
+    let (application, event) = portal.store().transaction(|tx| {
+        if applications::get(tx, caller.oid, id)?.is_none() {
+            return Err(ApiError::not_found());
+        }
+        let (request_id, request) = outcomes::open_request(tx, caller.oid, id)?
+            .ok_or_else(|| ApiError::conflict("the application is not waiting for an answer"))?;
+        let problems = outcomes::reply_problems(tx, caller.oid, &request, &reply)?;
+        if !problems.is_empty() {
+            return Err(ApiError::validation(problems));
+        }
+
+        outcomes::record_reply(tx, request_id, &reply, now)?;
+        let change = Transition {
+            id,
+            status: ApplicationStatus::InProgress,
+            comment: Some("Получен ответ заявителя на запрос ведомства"),
+            at: now,
+            next_step_at: workflow::next_step_at(&portal, ApplicationStatus::InProgress, now),
+        };
+        let event = applications::transition(tx, &change)?;
+        let application = applications::get(tx, caller.oid, id)?.ok_or_else(ApiError::not_found)?;
+        Ok((application, event))
+    })?;
+
+    if let Some(event) = event {
+        portal.announce_events(event);
+    }
+    tracing::info!(oid = caller.oid, application = id, "clarification answered");
+    Ok(private(Json(application).into_response()))
+}
+
+/// The outcome of a finished application: for Отклонено the reasons and what to fix, for
+/// Одобрено the path of the result document.
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications/{id}/decision",
+    tag = "applications",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The application id")),
+    responses(
+        (status = 200, description = "The decision", body = Decision),
+        (status = 401, description = "Missing or refused token", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such application, or it is not finished", body = Problem,
+         content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn decision(
+    State(portal): State<Portal>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let found = outcomes::decision(&portal.store().lock(), caller.oid, id)?;
+    Ok(private(Json(found.ok_or_else(ApiError::not_found)?).into_response()))
+}
+
+/// The result document of an approved application, a PDF.
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications/{id}/result",
+    tag = "applications",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The application id")),
+    responses(
+        (status = 200, description = "The result document", content_type = "application/pdf",
+         body = Vec<u8>),
+        (status = 401, description = "Missing or refused token", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such application, or it is not approved", body = Problem,
+         content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn result(
+    State(portal): State<Portal>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let (application, decision) = {
+        let conn = portal.store().lock();
+        let application = applications::get(&conn, caller.oid, id)?;
+        (application, outcomes::decision(&conn, caller.oid, id)?)
+    };
+    let (Some(application), Some(decision)) = (application, decision) else {
+        return Err(ApiError::not_found());
+    };
+    if decision.status != ApplicationStatus::Approved {
+        return Err(ApiError::not_found());
+    }
+
+    let pdf = outcomes::result_pdf(&application.summary, decision.decided_at);
+    let disposition = format!("attachment; filename=\"result-{}.pdf\"", application.summary.number);
+    let mut response = ([(header::CONTENT_TYPE, "application/pdf")], pdf).into_response();
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(private(response))
 }
 
 /// The service catalog: every service with its form and required documents. It needs no

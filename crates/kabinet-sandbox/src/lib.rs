@@ -27,6 +27,7 @@ mod idempotency;
 mod keys;
 mod oidc;
 mod openapi;
+mod outcomes;
 mod pages;
 pub mod password;
 mod portal;

@@ -5,6 +5,7 @@ use kabinet_api::ApplicationStatus;
 use rusqlite::{Connection, params};
 
 use crate::applications::{self, NewApplication, Transition};
+use crate::outcomes::{self, Details};
 use crate::password;
 use crate::store::Store;
 
@@ -261,6 +262,23 @@ const APPLICATIONS: [SeedApplication; 7] = [
     },
 ];
 
+/// What the departments of the demo applications asked for or said: the application waiting
+/// for a clarification asks about a former surname; the refused one says what to fix.
+fn seed_details(status: ApplicationStatus) -> Details {
+    match status {
+        ApplicationStatus::NeedsInfo => {
+            Details { answers: vec!["previous_names".to_owned()], ..Details::default() }
+        }
+        ApplicationStatus::Rejected => Details {
+            how_to_fix: Some(
+                "Сделайте фотографию по требованиям МВД и подайте заявление заново".to_owned(),
+            ),
+            ..Details::default()
+        },
+        _ => Details::default(),
+    }
+}
+
 fn insert_applications(conn: &Connection, now: i64, first_step_at: i64) -> rusqlite::Result<()> {
     for app in &APPLICATIONS {
         let submitted_at = now - app.days_ago * DAY;
@@ -284,6 +302,7 @@ fn insert_applications(conn: &Connection, now: i64, first_step_at: i64) -> rusql
                 conn,
                 &Transition { id, status: *status, comment: *comment, at, next_step_at },
             )?;
+            outcomes::record(conn, id, *status, *comment, at, &seed_details(*status))?;
         }
         if last == 0 && app.in_workflow {
             conn.execute(

@@ -25,9 +25,10 @@ pub struct Store {
 const SCHEMA_V1: &str = include_str!("schema/v1.sql");
 const SCHEMA_V2: &str = include_str!("schema/v2.sql");
 const SCHEMA_V3: &str = include_str!("schema/v3.sql");
+const SCHEMA_V4: &str = include_str!("schema/v4.sql");
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(SCHEMA_V1), M::up(SCHEMA_V2), M::up(SCHEMA_V3)])
+    Migrations::new(vec![M::up(SCHEMA_V1), M::up(SCHEMA_V2), M::up(SCHEMA_V3), M::up(SCHEMA_V4)])
 }
 
 impl Store {

@@ -2,20 +2,35 @@
 //! departments behind a real portal would. The outcome of each application is decided by its
 //! id, so a run is reproducible.
 
-use kabinet_api::ApplicationStatus;
+use kabinet_api::{ApplicationStatus, DocumentKind};
 
 use crate::Portal;
 use crate::applications::{self, Transition};
+use crate::outcomes::{self, Details};
+
+/// Whether the person has already answered a Требуется уточнение request of an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clarified {
+    /// Never asked, or not answered yet.
+    No,
+    /// Answered; the department does not ask twice.
+    Yes,
+}
 
 /// The next status of an application the workflow is moving, with the department's comment;
-/// `None` when the workflow has nothing more to do with it.
+/// `None` when the workflow has nothing more to do with it. An application that was clarified
+/// is approved; others end as their id decides.
 pub fn next_status(
     id: i64,
     current: ApplicationStatus,
+    clarified: Clarified,
 ) -> Option<(ApplicationStatus, &'static str)> {
     match current {
         ApplicationStatus::Accepted => {
             Some((ApplicationStatus::InProgress, "Заявление передано в ведомство"))
+        }
+        ApplicationStatus::InProgress if clarified == Clarified::Yes => {
+            Some((ApplicationStatus::Approved, "Сведения получены, услуга оказана"))
         }
         ApplicationStatus::InProgress => Some(match id % 3 {
             0 => (ApplicationStatus::NeedsInfo, "Приложите скан страницы паспорта с регистрацией"),
@@ -25,6 +40,23 @@ pub fn next_status(
         ApplicationStatus::NeedsInfo
         | ApplicationStatus::Approved
         | ApplicationStatus::Rejected => None,
+    }
+}
+
+/// What the workflow's department attaches to a status it sets.
+fn details_for(status: ApplicationStatus) -> Details {
+    match status {
+        ApplicationStatus::NeedsInfo => {
+            Details { documents: vec![DocumentKind::Passport], ..Details::default() }
+        }
+        ApplicationStatus::Rejected => Details {
+            how_to_fix: Some(
+                "Проверьте, что данные в заявлении совпадают с паспортом, и подайте его заново"
+                    .to_owned(),
+            ),
+            ..Details::default()
+        },
+        _ => Details::default(),
     }
 }
 
@@ -43,7 +75,9 @@ pub fn step(portal: &Portal) -> rusqlite::Result<usize> {
     let (moved, latest) = portal.store().transaction(|tx| {
         let (mut moved, mut latest) = (0, None);
         for (id, current) in applications::due(tx, now)? {
-            let Some((status, comment)) = next_status(id, current) else {
+            let clarified =
+                if outcomes::was_clarified(tx, id)? { Clarified::Yes } else { Clarified::No };
+            let Some((status, comment)) = next_status(id, current, clarified) else {
                 tx.execute("UPDATE applications SET next_step_at = NULL WHERE id = ?1", [id])?;
                 continue;
             };
@@ -55,6 +89,7 @@ pub fn step(portal: &Portal) -> rusqlite::Result<usize> {
                 next_step_at: next_step_at(portal, status, now),
             };
             if let Some(event) = applications::transition(tx, &change)? {
+                outcomes::record(tx, id, status, Some(comment), now, &details_for(status))?;
                 tracing::info!(
                     application = id,
                     status = status.code(),
@@ -154,12 +189,24 @@ mod tests {
         for id in 0..30 {
             let mut status = ApplicationStatus::Accepted;
             let mut steps = 0;
-            while let Some((next, _)) = next_status(id, status) {
+            while let Some((next, _)) = next_status(id, status, Clarified::No) {
                 status = next;
                 steps += 1;
             }
             assert_eq!(steps, 2, "accepted → in progress → outcome");
             assert!(status.is_final() || status == ApplicationStatus::NeedsInfo);
+        }
+    }
+
+    #[test]
+    fn a_clarified_application_is_approved_and_never_asked_again() {
+        for id in 0..30 {
+            let next = next_status(id, ApplicationStatus::InProgress, Clarified::Yes);
+            assert_eq!(
+                next.map(|(status, _)| status),
+                Some(ApplicationStatus::Approved),
+                "asking again after a reply would loop forever"
+            );
         }
     }
 }

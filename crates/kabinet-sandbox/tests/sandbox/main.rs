@@ -5,6 +5,7 @@ mod documents;
 mod feed;
 mod negative;
 mod openapi;
+mod outcomes;
 mod router;
 mod signin;
 mod submissions;
