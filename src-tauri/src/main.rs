@@ -75,6 +75,42 @@ fn start_demo(
     Ok((PortalProfile::sandbox_at(url), sandbox))
 }
 
+/// Set on a start that follows one whose running instance went away, so that it happens once.
+const STARTED_AGAIN: &str = "KABINET_STARTED_AGAIN";
+
+/// A start that finds another instance quitting at that very moment cannot hand it its
+/// arguments (the single-instance plugin fails). Rather than fail, it waits a moment for the
+/// quitting one to be gone and starts again in its place, once; any other error is fatal.
+fn start_again_or_fail(err: tauri::Error) -> ! {
+    let vanished = matches!(
+        &err,
+        tauri::Error::PluginInitialization(plugin, _) if plugin == "single-instance"
+    );
+    if !vanished || std::env::var_os(STARTED_AGAIN).is_some() {
+        panic!("the Kabinet app cannot be built: {err}");
+    }
+
+    tracing::warn!(error = %err, "the running instance went away during start; starting again");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let Ok(exe) = std::env::current_exe() else {
+        panic!("the Kabinet app cannot be built: {err}");
+    };
+    let mut again = std::process::Command::new(exe);
+    again.args(std::env::args_os().skip(1)).env(STARTED_AGAIN, "1");
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt as _;
+        let failed = again.exec();
+        panic!("Kabinet cannot start again: {failed}");
+    }
+    #[cfg(not(unix))]
+    {
+        let status = again.status().map(|status| status.code().unwrap_or(1)).unwrap_or(1);
+        std::process::exit(status);
+    }
+}
+
 fn main() {
     let portal = match portal_from_args() {
         Ok(portal) => portal,
@@ -182,7 +218,7 @@ fn main() {
             _ => {}
         })
         .build(tauri::generate_context!())
-        .expect("the Kabinet app can be built");
+        .unwrap_or_else(|err| start_again_or_fail(err));
 
     app.run(|_, event| {
         if let RunEvent::ExitRequested { .. } = event {

@@ -169,6 +169,15 @@ pub async fn documents(app: &Session, record: &mut Record, display: &str) -> Res
         "the upright photo in the viewer",
     )
     .await?;
+    // Loaded is not yet painted: software rendering under Xvfb can lag a frame or two.
+    app.execute_async(
+        "const done = arguments[arguments.length - 1];\
+         const img = document.querySelector(\"[data-testid='viewer-image']\");\
+         img.decode().then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))),\
+                           () => done(false));",
+        json!([]),
+    )
+    .await?;
     record.screen(app, "08-scan-viewer").await?;
     let close = app.wait_for("[data-testid='viewer-close']", SCREEN).await?;
     app.click(&close).await?;
