@@ -1,6 +1,11 @@
 //! The typed client of the portal API: bearer tokens from the session, retries on transient
 //! failures with full-jitter backoff, `Retry-After` on 429 and 503, and problem+json errors
 //! mapped to typed errors. Documents upload as multipart with their progress reported.
+//!
+//! Submitting an application is the one request that is not naturally safe to repeat, so it
+//! travels under an `Idempotency-Key` that the caller made and stored before the first try:
+//! every retry, here or after a restart, sends the same key and the portal answers a repeat
+//! with the response it gave the first time.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -8,8 +13,9 @@ use std::time::{Duration, SystemTime};
 use kabinet_api::documents::upload_fields;
 use kabinet_api::events::POLL_INTERVAL_HEADER;
 use kabinet_api::{
-    Application, ApplicationStatus, ApplicationSummary, ApplicationsPage, Document, DocumentKind,
-    DocumentList, EventsPage, MediaType, Problem, Profile, routes,
+    Application, ApplicationStatus, ApplicationSubmission, ApplicationSummary, ApplicationsPage,
+    Document, DocumentKind, DocumentList, ErrorCode, EventsPage, FieldProblem, MediaType, Problem,
+    Profile, ServiceCatalog, idempotency, routes,
 };
 use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_NONE_MATCH, RETRY_AFTER};
@@ -40,6 +46,37 @@ pub enum EventsResponse {
         /// The server's hint for the next poll.
         poll_interval: Option<Duration>,
     },
+}
+
+/// The answer of the service catalog.
+#[derive(Debug)]
+pub enum CatalogResponse {
+    /// The catalog has not changed since the ETag sent.
+    NotModified,
+    /// The catalog, with the ETag to send next time.
+    Fresh {
+        /// The services.
+        catalog: ServiceCatalog,
+        /// Its ETag, when the portal sent one.
+        etag: Option<String>,
+    },
+}
+
+/// How the portal answered a submission that reached it.
+///
+/// Transport failures, 5xx and 429 are not here: they are [`Error::Offline`], after the
+/// client's own retries, and the submission may be sent again under the same key.
+#[derive(Debug)]
+pub enum SubmitOutcome {
+    /// The application was created (or had been, and the portal replayed its answer).
+    Created(Application),
+    /// The portal found problems with the answers or attachments, each by field.
+    NeedsFix(Vec<FieldProblem>),
+    /// The first request under this key is still being processed; ask again shortly.
+    InFlight,
+    /// The key was already used for a different request. Resending under it can never
+    /// succeed: a changed request needs a key of its own.
+    KeyReused,
 }
 
 /// The portal API client of one session.
@@ -256,6 +293,80 @@ impl PortalClient {
         let poll_interval =
             poll_interval.or(Some(Duration::from_secs(u64::from(page.poll_interval_seconds))));
         Ok(EventsResponse::Page { page, etag, poll_interval })
+    }
+}
+
+impl PortalClient {
+    /// The service catalog, unless it is unchanged since `etag`. The catalog is public, but
+    /// the request goes with the session's token like the others.
+    ///
+    /// # Errors
+    /// As the portal answers.
+    pub async fn services(&self, etag: Option<&str>) -> Result<CatalogResponse, Error> {
+        let response = self.get(routes::SERVICES, &[], etag).await?;
+        if response.status() == StatusCode::NOT_MODIFIED {
+            return Ok(CatalogResponse::NotModified);
+        }
+        if !response.status().is_success() {
+            return Err(problem(response).await);
+        }
+        let etag = response.headers().get(ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let catalog = response
+            .json()
+            .await
+            .map_err(|err| Error::Internal(format!("unreadable catalog: {err}")))?;
+        Ok(CatalogResponse::Fresh { catalog, etag })
+    }
+
+    /// Submits an application under `key`. Transient failures are retried here with the same
+    /// key, which the portal's idempotency makes safe.
+    ///
+    /// # Errors
+    /// [`Error::Offline`] when the portal cannot be reached or keeps failing (send again
+    /// later, under the same key); [`Error::SignedOut`] or [`Error::SessionLocked`] when the
+    /// session is over; [`Error::Portal`] for any other refusal.
+    pub async fn submit_application(
+        &self,
+        key: &str,
+        submission: &ApplicationSubmission,
+    ) -> Result<SubmitOutcome, Error> {
+        let url = self.profile().api_url(routes::APPLICATIONS)?;
+        let response = self
+            .send(routes::APPLICATIONS, |http, token| {
+                http.post(url.clone())
+                    .bearer_auth(token)
+                    .header(idempotency::HEADER, key)
+                    .json(submission)
+            })
+            .await?;
+
+        let status = response.status();
+        if status.is_success() {
+            let application = response
+                .json()
+                .await
+                .map_err(|err| Error::Internal(format!("unreadable answer: {err}")))?;
+            return Ok(SubmitOutcome::Created(application));
+        }
+        if status != StatusCode::CONFLICT && status != StatusCode::UNPROCESSABLE_ENTITY {
+            return Err(problem(response).await);
+        }
+
+        let body: Option<Problem> = response.json().await.ok();
+        match body {
+            Some(p) if p.code == ErrorCode::ValidationFailed => {
+                Ok(SubmitOutcome::NeedsFix(p.errors))
+            }
+            Some(p) if p.code == ErrorCode::IdempotencyKeyInUse => Ok(SubmitOutcome::InFlight),
+            Some(p) if p.code == ErrorCode::IdempotencyKeyReused => Ok(SubmitOutcome::KeyReused),
+            other => Err(Error::Portal {
+                status: status.as_u16(),
+                code: other.as_ref().map(|p| p.code),
+                message: other
+                    .and_then(|p| p.detail.or(Some(p.title)))
+                    .unwrap_or_else(|| format!("HTTP {}", status.as_u16())),
+            }),
+        }
     }
 }
 

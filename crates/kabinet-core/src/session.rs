@@ -148,6 +148,38 @@ impl Session {
         }))
     }
 
+    /// A session that holds only an access token handed over by another process of the same
+    /// person (a helper the app starts, or a test's drill). It cannot refresh and never
+    /// locks: when the token expires or the portal refuses it, the session is over. Nothing
+    /// is written to the keychain.
+    pub fn from_access_token(
+        http: reqwest::Client,
+        profile: PortalProfile,
+        subject: &str,
+        token: SecretString,
+        lifetime: Duration,
+    ) -> Self {
+        let config = SessionConfig {
+            idle_lock: None,
+            refresh_margin: Duration::ZERO,
+            ..SessionConfig::default()
+        };
+        Self {
+            http,
+            profile,
+            metadata: OnceCell::new(),
+            secrets: Arc::new(kabinet_keychain::MemoryStore::new()),
+            subject: subject.to_owned(),
+            config,
+            tokens: tokio::sync::Mutex::new(Tokens {
+                access: Some((token, Instant::now() + lifetime)),
+                ..Tokens::default()
+            }),
+            last_activity: Mutex::new(Instant::now()),
+            refreshes: AtomicU64::new(0),
+        }
+    }
+
     /// The person's subject at the portal.
     pub fn subject(&self) -> &str {
         &self.subject
