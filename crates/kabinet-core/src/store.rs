@@ -3,16 +3,25 @@
 //! ids of events already notified. It holds no secret and no personal data in clear: tokens
 //! are in the keychain, the cached profile and applications are sealed with the person's data
 //! key (and document numbers are masked before that), and the rest is ids and cursors.
+//!
+//! It also keeps the public service catalog, so that forms can be filled offline, and the
+//! person's drafts and templates of applications, sealed like the cached profile: what the
+//! person typed is never in the database in clear. The outbox's table lives here too; its
+//! logic is in [`crate::outbox`].
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use kabinet_api::{Application, ApplicationStatus, ApplicationSummary, DocumentNumber, Profile};
+use kabinet_api::{
+    Application, ApplicationStatus, ApplicationSummary, DocumentNumber, Profile, ServiceCatalog,
+};
 use kabinet_keychain::SecretStore;
 use kabinet_seal::DataKey;
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::{Error, PortalProfile};
 
@@ -40,6 +49,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("schema/v1.sql")),
         M::up(include_str!("schema/v2.sql")),
+        M::up(include_str!("schema/v3.sql")),
     ])
 }
 
@@ -61,6 +71,85 @@ pub fn masked(profile: &Profile) -> Profile {
     copy
 }
 
+/// `bytes` random bytes from the operating system, as lowercase hex.
+///
+/// # Errors
+/// [`Error::Internal`] when the system has no randomness to give.
+pub(crate) fn random_hex(bytes: usize) -> Result<String, Error> {
+    let mut buffer = vec![0u8; bytes];
+    getrandom::fill(&mut buffer)
+        .map_err(|err| Error::Internal(format!("no system randomness: {err}")))?;
+    Ok(buffer.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Whether a saved form is on its way to becoming an application or kept for reuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftKind {
+    /// A form being filled for one application; it goes when the application is sent.
+    Draft,
+    /// A filled form saved under a name, to start new drafts from.
+    Template,
+}
+
+impl DraftKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Template => "template",
+        }
+    }
+}
+
+/// What the person put in a form. It is personal data: it is only ever stored sealed, and
+/// its `Debug` shows the service and the sizes, never the answers.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct DraftContent {
+    /// The code of the service the form is for.
+    pub service_code: String,
+    /// The answers so far, by the form's property names.
+    pub answers: Map<String, Value>,
+    /// The ids of the vault scans attached (local ids; they become portal documents when
+    /// uploaded, which the app does before submitting).
+    pub scan_ids: Vec<String>,
+    /// The template's name, for a template.
+    pub name: Option<String>,
+}
+
+impl std::fmt::Debug for DraftContent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DraftContent")
+            .field("service_code", &self.service_code)
+            .field("answers", &format_args!("[{} redacted]", self.answers.len()))
+            .field("scan_ids", &self.scan_ids.len())
+            .field("name", &self.name.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
+}
+
+/// A saved form: a draft or a template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    /// Its local id.
+    pub id: String,
+    /// Draft or template.
+    pub kind: DraftKind,
+    /// What the person put in it.
+    pub content: DraftContent,
+    /// When it was last saved, in Unix seconds.
+    pub updated_at: i64,
+}
+
+impl Draft {
+    /// A new draft or template with a fresh random id.
+    ///
+    /// # Errors
+    /// [`Error::Internal`] when the system has no randomness to give.
+    pub fn new(kind: DraftKind, content: DraftContent, now: i64) -> Result<Self, Error> {
+        Ok(Self { id: random_hex(16)?, kind, content, updated_at: now })
+    }
+}
+
 impl LocalStore {
     /// Opens (or creates) the database at `path`, in WAL mode.
     ///
@@ -72,6 +161,10 @@ impl LocalStore {
         }
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
+        // In WAL mode the default (`NORMAL`) may lose the last commits at a power cut. The
+        // outbox promises that a queued submission and its idempotency key survive anything
+        // once `enqueue` returns, so every commit waits for the disk.
+        conn.pragma_update(None, "synchronous", "FULL")?;
         Self::prepare(conn)
     }
 
@@ -89,7 +182,7 @@ impl LocalStore {
         Ok(Self { conn: Mutex::new(conn), keys: Mutex::new(HashMap::new()) })
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
@@ -186,11 +279,11 @@ impl LocalStore {
         self.keys.lock().unwrap_or_else(|p| p.into_inner()).remove(account);
     }
 
-    fn key(&self, account: &AccountKey) -> Option<Arc<DataKey>> {
+    pub(crate) fn key(&self, account: &AccountKey) -> Option<Arc<DataKey>> {
         self.keys.lock().unwrap_or_else(|p| p.into_inner()).get(account).cloned()
     }
 
-    fn seal_json<T: serde::Serialize>(
+    pub(crate) fn seal_json<T: serde::Serialize>(
         key: &DataKey,
         context: &str,
         value: &T,
@@ -201,7 +294,7 @@ impl LocalStore {
 
     /// Opens a sealed cache entry. One that does not open (sealed with a lost key, or
     /// damaged) is a cache miss: the portal has the data, so it is fetched again.
-    fn open_json<T: serde::de::DeserializeOwned>(
+    pub(crate) fn open_json<T: serde::de::DeserializeOwned>(
         key: &DataKey,
         context: &str,
         sealed: &[u8],
@@ -466,6 +559,153 @@ impl LocalStore {
     }
 }
 
+/// The service catalog, cached.
+impl LocalStore {
+    /// Caches `portal`'s catalog with its ETag.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn cache_catalog(
+        &self,
+        portal: &str,
+        catalog: &ServiceCatalog,
+        etag: Option<&str>,
+        now: i64,
+    ) -> Result<(), Error> {
+        let json = to_json(catalog)?;
+        self.lock().execute(
+            "INSERT INTO cached_catalog (portal, etag, json, fetched_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (portal) DO UPDATE SET etag = excluded.etag, json = excluded.json,
+                 fetched_at = excluded.fetched_at",
+            params![portal, etag, json, now],
+        )?;
+        Ok(())
+    }
+
+    /// `portal`'s cached catalog and its ETag.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn cached_catalog(
+        &self,
+        portal: &str,
+    ) -> Result<Option<(ServiceCatalog, Option<String>)>, Error> {
+        let row: Option<(String, Option<String>)> = self
+            .lock()
+            .query_row("SELECT json, etag FROM cached_catalog WHERE portal = ?1", [portal], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .optional()?;
+        let Some((json, etag)) = row else { return Ok(None) };
+        match serde_json::from_str(&json) {
+            Ok(catalog) => Ok(Some((catalog, etag))),
+            Err(err) => {
+                tracing::warn!(error = %err, "the cached catalog does not read; fetch it again");
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// Drafts and templates, sealed with the person's data key.
+impl LocalStore {
+    fn draft_context(account: &AccountKey, id: &str) -> String {
+        format!("draft:{}:{}:{id}", account.portal, account.subject)
+    }
+
+    fn unlocked_key(&self, account: &AccountKey) -> Result<Arc<DataKey>, Error> {
+        // Unlike the cache, a draft is the person's own work: refusing loudly is better
+        // than dropping it.
+        self.key(account).ok_or(Error::SignedOut)
+    }
+
+    /// Saves a draft or template, replacing the one with its id.
+    ///
+    /// # Errors
+    /// [`Error::SignedOut`] when the account is locked; [`Error::Storage`].
+    pub fn save_draft(&self, account: &AccountKey, draft: &Draft) -> Result<(), Error> {
+        let key = self.unlocked_key(account)?;
+        let sealed =
+            Self::seal_json(&key, &Self::draft_context(account, &draft.id), &draft.content)?;
+        self.lock().execute(
+            "INSERT INTO drafts (portal, subject, id, kind, sealed, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (portal, subject, id) DO UPDATE SET kind = excluded.kind,
+                 sealed = excluded.sealed, updated_at = excluded.updated_at",
+            params![
+                account.portal,
+                account.subject,
+                draft.id,
+                draft.kind.as_str(),
+                sealed,
+                draft.updated_at
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The drafts (or templates) of `account`, last saved first. One that does not open
+    /// (sealed with a lost key, or damaged) is left out and logged.
+    ///
+    /// # Errors
+    /// [`Error::SignedOut`] when the account is locked; [`Error::Storage`].
+    pub fn drafts(&self, account: &AccountKey, kind: DraftKind) -> Result<Vec<Draft>, Error> {
+        let key = self.unlocked_key(account)?;
+        let conn = self.lock();
+        let mut stmt = conn.prepare(
+            "SELECT id, sealed, updated_at FROM drafts
+             WHERE portal = ?1 AND subject = ?2 AND kind = ?3
+             ORDER BY updated_at DESC, id",
+        )?;
+        let rows = stmt
+            .query_map(params![account.portal, account.subject, kind.as_str()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, i64>(2)?))
+            })?;
+        let mut drafts = Vec::new();
+        for row in rows {
+            let (id, sealed, updated_at) = row?;
+            let context = Self::draft_context(account, &id);
+            if let Some(content) = Self::open_json(&key, &context, &sealed) {
+                drafts.push(Draft { id, kind, content, updated_at });
+            }
+        }
+        Ok(drafts)
+    }
+
+    /// One draft or template.
+    ///
+    /// # Errors
+    /// [`Error::SignedOut`] when the account is locked; [`Error::Storage`].
+    pub fn draft(&self, account: &AccountKey, id: &str) -> Result<Option<Draft>, Error> {
+        let key = self.unlocked_key(account)?;
+        let row: Option<(String, Vec<u8>, i64)> = self
+            .lock()
+            .query_row(
+                "SELECT kind, sealed, updated_at FROM drafts
+                 WHERE portal = ?1 AND subject = ?2 AND id = ?3",
+                params![account.portal, account.subject, id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((kind, sealed, updated_at)) = row else { return Ok(None) };
+        let kind = if kind == "template" { DraftKind::Template } else { DraftKind::Draft };
+        let content = Self::open_json(&key, &Self::draft_context(account, id), &sealed);
+        Ok(content.map(|content| Draft { id: id.to_owned(), kind, content, updated_at }))
+    }
+
+    /// Deletes a draft or template; deleting one that is not there is no error.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn delete_draft(&self, account: &AccountKey, id: &str) -> Result<(), Error> {
+        self.lock().execute(
+            "DELETE FROM drafts WHERE portal = ?1 AND subject = ?2 AND id = ?3",
+            params![account.portal, account.subject, id],
+        )?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use kabinet_api::{AccountKind, FullName, Passport};
@@ -564,6 +804,72 @@ mod tests {
         assert_eq!(
             store.poll_state(&account()).unwrap(),
             (Some("7".to_owned()), Some("\"feed-7\"".to_owned()))
+        );
+    }
+
+    fn content() -> DraftContent {
+        let answers = serde_json::json!({ "last_name": "Иванов", "passport": "4510 123456" });
+        DraftContent {
+            service_code: "snils".into(),
+            answers: answers.as_object().unwrap().clone(),
+            scan_ids: vec!["scan-1".into()],
+            name: None,
+        }
+    }
+
+    #[test]
+    fn drafts_are_sealed_and_come_back_whole() {
+        let store = unlocked();
+        let draft = Draft::new(DraftKind::Draft, content(), 5).unwrap();
+        let mut template = Draft::new(DraftKind::Template, content(), 6).unwrap();
+        template.content.name = Some("Для мамы".into());
+
+        store.save_draft(&account(), &draft).unwrap();
+        store.save_draft(&account(), &template).unwrap();
+
+        assert_eq!(store.drafts(&account(), DraftKind::Draft).unwrap(), vec![draft.clone()]);
+        assert_eq!(store.drafts(&account(), DraftKind::Template).unwrap(), vec![template]);
+        assert_eq!(store.draft(&account(), &draft.id).unwrap(), Some(draft.clone()));
+        let raw: Vec<Vec<u8>> = {
+            let conn = store.lock();
+            let mut stmt = conn.prepare("SELECT sealed FROM drafts").unwrap();
+            stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        };
+        for sealed in raw {
+            let text = String::from_utf8_lossy(&sealed);
+            assert!(
+                !text.contains("Иванов") && !text.contains("4510") && !text.contains("snils"),
+                "nothing the person typed is in clear: {text}"
+            );
+        }
+
+        store.delete_draft(&account(), &draft.id).unwrap();
+        assert_eq!(store.draft(&account(), &draft.id).unwrap(), None);
+    }
+
+    #[test]
+    fn a_locked_account_refuses_drafts_instead_of_dropping_them() {
+        let store = LocalStore::open_in_memory().unwrap();
+        let draft = Draft::new(DraftKind::Draft, content(), 5).unwrap();
+        assert!(matches!(store.save_draft(&account(), &draft), Err(Error::SignedOut)));
+    }
+
+    #[test]
+    fn draft_content_debug_shows_no_answers() {
+        let shown = format!("{:?}", content());
+        assert!(!shown.contains("Иванов") && !shown.contains("4510"), "{shown}");
+        assert!(shown.contains("snils"), "the service is not personal: {shown}");
+    }
+
+    #[test]
+    fn the_catalog_is_cached_with_its_etag() {
+        let store = LocalStore::open_in_memory().unwrap();
+        let catalog = ServiceCatalog { items: Vec::new() };
+        assert!(store.cached_catalog("sandbox").unwrap().is_none());
+        store.cache_catalog("sandbox", &catalog, Some("\"c1\""), 1).unwrap();
+        assert_eq!(
+            store.cached_catalog("sandbox").unwrap(),
+            Some((catalog, Some("\"c1\"".to_owned())))
         );
     }
 }
