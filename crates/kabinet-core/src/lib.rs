@@ -18,6 +18,7 @@ pub mod browser;
 pub mod client;
 pub mod error;
 pub mod oidc;
+pub mod outbox;
 pub mod poller;
 pub mod profile;
 pub mod retry;
