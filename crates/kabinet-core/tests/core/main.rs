@@ -3,6 +3,7 @@
 mod documents;
 mod id_token;
 mod listener;
+mod outbox;
 mod poller;
 mod retries;
 mod session;
