@@ -3,8 +3,9 @@
 //! It owns signing in to a portal's OpenID Connect provider from a native app (RFC 8252: the
 //! system browser, a loopback redirect, PKCE, `state`, `nonce`, the `iss` of the response),
 //! validating ID tokens, keeping the refresh token in the OS keychain and the access token in
-//! memory, calling the portal API with retries, the local SQLite cache, and the change poller
-//! that hands each new event to a notifier exactly once.
+//! memory, calling the portal API with retries, the local SQLite cache, drafts of applications
+//! and the outbox that submits each of them exactly once, and the change poller that hands each
+//! new event to a notifier exactly once.
 //!
 //! It must not depend on Tauri or on any UI: the app and the CLI plug in a browser opener and
 //! a notifier through traits. It must work with any standards-compliant provider, not only

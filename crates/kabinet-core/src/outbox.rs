@@ -524,7 +524,8 @@ impl Outbox {
         match answer {
             Ok(SubmitOutcome::Created(application)) => {
                 self.record_sent(id, &application)?;
-                tracing::info!(item = %id, application = %application.summary.id, "application sent");
+                let application_id = &application.summary.id;
+                tracing::info!(item = %id, application = %application_id, "application sent");
                 report.sent += 1;
                 Ok(true)
             }
@@ -557,7 +558,12 @@ impl Outbox {
                 Err(err)
             }
             Err(Error::Portal { status, code, message }) => {
-                tracing::warn!(item = %id, status, error = %message, "the portal refused a submission");
+                tracing::warn!(
+                    item = %id,
+                    status,
+                    error = %message,
+                    "the portal refused a submission"
+                );
                 let reason = code
                     .and_then(|c| serde_json::to_value(c).ok())
                     .and_then(|v| v.as_str().map(str::to_owned))
@@ -696,7 +702,9 @@ mod tests {
                 "type": "object",
                 "title": "Заявление",
                 "properties": {
-                    "text": { "type": "string", "title": "Текст", "description": "", "minLength": 2 }
+                    "text": {
+                        "type": "string", "title": "Текст", "description": "", "minLength": 2
+                    }
                 },
                 "required": ["text"],
                 "x-order": ["text"],

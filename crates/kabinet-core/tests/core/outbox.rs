@@ -9,8 +9,8 @@ use std::process::{Child, Command};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kabinet_api::{DocumentKind, FieldProblemCode, MediaType};
-use kabinet_core::client::{CatalogResponse, PortalClient, Upload};
+use kabinet_api::{ApplicationSubmission, DocumentKind, FieldProblemCode, MediaType};
+use kabinet_core::client::{CatalogResponse, PortalClient, SubmitOutcome, Upload};
 use kabinet_core::outbox::{EnqueueError, Outbox, OutboxState};
 use kabinet_core::retry::{Backoff, FixedJitter};
 use kabinet_core::session::Activity;
@@ -87,6 +87,44 @@ fn save_draft(store: &LocalStore, account: &AccountKey, n: usize) -> String {
 
 async fn application_ids(client: &PortalClient) -> Vec<String> {
     client.applications(None).await.unwrap().into_iter().map(|a| a.id).collect()
+}
+
+#[tokio::test]
+async fn one_key_is_one_application_however_often_it_is_sent() {
+    let portal = Portal::start(|_| {}).await;
+    let (client, _secrets) = portal.client().await;
+    let document = passport_scan(&client).await;
+    let before = application_ids(&client).await;
+    let request = ApplicationSubmission {
+        service_code: "snils".to_owned(),
+        answers: snils_content(9).answers,
+        document_ids: vec![document],
+    };
+    let key = "5f0c9a7e3b1d4e2a8c6f0b9d7e5a3c1f";
+
+    let hold = portal.sandbox.portal.hold_submissions().await;
+    let first = tokio::spawn({
+        let (client, request) = (client.clone(), request.clone());
+        async move { client.submit_application(key, &request).await }
+    });
+    // The first request claims the key at once and then waits at the portal's gate.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let concurrent = client.submit_application(key, &request).await.unwrap();
+    drop(hold);
+    let first = first.await.unwrap().unwrap();
+    let repeated = client.submit_application(key, &request).await.unwrap();
+    let mut changed = request.clone();
+    changed.answers.insert("birth_place".to_owned(), json!("г. Тверь"));
+    let reused = client.submit_application(key, &changed).await.unwrap();
+
+    assert!(matches!(concurrent, SubmitOutcome::InFlight), "409 while the first is in flight");
+    let (SubmitOutcome::Created(first), SubmitOutcome::Created(repeated)) = (first, repeated)
+    else {
+        panic!("the first request creates the application and a repeat gets it again");
+    };
+    assert_eq!(repeated.summary.id, first.summary.id, "the repeat is the first response");
+    assert!(matches!(reused, SubmitOutcome::KeyReused), "another request under the key is 422");
+    assert_eq!(application_ids(&client).await.len(), before.len() + 1, "one application");
 }
 
 #[tokio::test]
@@ -304,6 +342,24 @@ async fn a_sender_killed_at_random_points_submits_every_draft_exactly_once() {
         subject: account.subject.clone(),
         token: token.expose().to_owned(),
     };
+
+    // Once for certain with the request in flight: the portal holds it until the sender is
+    // dead, then carries on or drops it; either way the item must go exactly once.
+    let hold = portal.sandbox.portal.hold_submissions().await;
+    let mut child = drill.spawn(None, 0);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(hold);
+    {
+        let store = open(&db, &account);
+        let items = Outbox::new(store, account.clone()).items().unwrap();
+        assert_eq!(
+            (items[0].state, items[0].attempts),
+            (OutboxState::Sending, 1),
+            "the sender died with the first request out and unanswered"
+        );
+    }
 
     let mut rng = Rng(seed);
     let mut fail_points = 0;
