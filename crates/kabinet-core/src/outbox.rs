@@ -41,7 +41,7 @@ use time::OffsetDateTime;
 use crate::Error;
 use crate::client::{PortalClient, SubmitOutcome};
 use crate::retry::{Backoff, Jitter, OsJitter};
-use crate::store::{AccountKey, LocalStore, random_hex};
+use crate::store::{AccountKey, DraftKind, LocalStore, random_hex};
 
 /// The source of the current time, injected so that schedules test deterministically.
 pub trait Clock: Send + Sync {
@@ -152,7 +152,7 @@ pub enum EnqueueError {
     /// The answers have problems; every one is listed, by field.
     #[error("the application has {} problem(s)", .0.len())]
     Problems(Vec<FieldProblem>),
-    /// No draft has this id.
+    /// No draft has this id (a template is not a draft: start a draft from it).
     #[error("no such draft")]
     NoDraft,
     /// The store or the account's key failed.
@@ -186,6 +186,49 @@ pub enum Stage {
 }
 
 type Observer = Arc<dyn Fn(Stage) + Send + Sync>;
+
+/// What the answer to a send does to its item.
+#[derive(Debug)]
+enum Next {
+    /// The application exists: record it, and the draft goes.
+    Sent(Box<Application>),
+    /// The portal's problems, for the person to fix.
+    NeedsFix(Vec<FieldProblem>),
+    /// A refusal no retry can change, with its code.
+    Failed(String),
+    /// Back to the queue for `after`; `unreachable` when the portal did not answer, which
+    /// ends the round.
+    Retry { after: Duration, unreachable: bool },
+    /// The session is over: back to the queue, due at once, and the round ends with `Error`.
+    Stop(Error),
+}
+
+/// Decides what an answer does to an item sent for the `attempts`th time.
+fn next_step(
+    answer: Result<SubmitOutcome, Error>,
+    attempts: u32,
+    backoff: &Backoff,
+    jitter: &dyn Jitter,
+) -> Next {
+    match answer {
+        Ok(SubmitOutcome::Created(application)) => Next::Sent(Box::new(application)),
+        Ok(SubmitOutcome::NeedsFix(problems)) => Next::NeedsFix(problems),
+        Ok(SubmitOutcome::InFlight) => Next::Retry { after: IN_FLIGHT_WAIT, unreachable: false },
+        Ok(SubmitOutcome::KeyReused) => Next::Failed("idempotency_key_reused".to_owned()),
+        Err(err @ (Error::SignedOut | Error::SessionLocked)) => Next::Stop(err),
+        Err(Error::Portal { status, code, .. }) => Next::Failed(
+            code.and_then(|c| serde_json::to_value(c).ok())
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_else(|| format!("http_{status}")),
+        ),
+        // Offline, 5xx, 429 after the client's own retries, or an answer that did not read:
+        // the request may or may not have been processed, and the key makes asking again safe.
+        Err(_) => Next::Retry {
+            after: backoff.delay(attempts.saturating_sub(1), jitter),
+            unreachable: true,
+        },
+    }
+}
 
 /// The outbox of one account.
 pub struct Outbox {
@@ -263,6 +306,10 @@ impl Outbox {
     ) -> Result<OutboxItem, EnqueueError> {
         let key = self.store.key(&self.account).ok_or(Error::SignedOut)?;
         let draft = self.store.draft(&self.account, draft_id)?.ok_or(EnqueueError::NoDraft)?;
+        if draft.kind == DraftKind::Template {
+            // A template is kept for reuse; submitting it would delete it once sent.
+            return Err(EnqueueError::NoDraft);
+        }
         let content = draft.content;
 
         let now = self.clock.now();
@@ -521,71 +568,43 @@ impl Outbox {
         let answer = client.submit_application(&idempotency_key, &request).await;
         self.observe(Stage::Answered);
 
-        match answer {
-            Ok(SubmitOutcome::Created(application)) => {
+        match next_step(answer, attempts, &self.backoff, self.jitter.as_ref()) {
+            Next::Sent(application) => {
                 self.record_sent(id, &application)?;
                 let application_id = &application.summary.id;
                 tracing::info!(item = %id, application = %application_id, "application sent");
                 report.sent += 1;
                 Ok(true)
             }
-            Ok(SubmitOutcome::NeedsFix(problems)) => {
+            Next::NeedsFix(problems) => {
                 tracing::info!(item = %id, problems = problems.len(), "the portal found problems");
                 let outcome = Outcome { problems, ..Outcome::default() };
                 self.record(id, OutboxState::NeedsFix, outcome, None)?;
                 report.needs_fix += 1;
                 Ok(true)
             }
-            Ok(SubmitOutcome::InFlight) => {
-                self.defer(id, self.now() + IN_FLIGHT_WAIT.as_millis() as i64)?;
-                report.deferred += 1;
-                Ok(true)
-            }
-            Ok(SubmitOutcome::KeyReused) => {
-                tracing::error!(item = %id, "the portal holds another request under this key");
-                let reason = Some("idempotency_key_reused".to_owned());
-                self.record(
-                    id,
-                    OutboxState::Failed,
-                    Outcome { reason, ..Outcome::default() },
-                    None,
-                )?;
-                report.failed += 1;
-                Ok(true)
-            }
-            Err(err @ (Error::SignedOut | Error::SessionLocked)) => {
-                self.defer(id, self.now())?;
-                Err(err)
-            }
-            Err(Error::Portal { status, code, message }) => {
-                tracing::warn!(
-                    item = %id,
-                    status,
-                    error = %message,
-                    "the portal refused a submission"
-                );
-                let reason = code
-                    .and_then(|c| serde_json::to_value(c).ok())
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_else(|| format!("http_{status}"));
+            Next::Failed(reason) => {
+                tracing::error!(item = %id, %reason, "the portal refused a submission for good");
                 let outcome = Outcome { reason: Some(reason), ..Outcome::default() };
                 self.record(id, OutboxState::Failed, outcome, None)?;
                 report.failed += 1;
                 Ok(true)
             }
-            Err(err) => {
-                let wait = self.backoff.delay(attempts.saturating_sub(1), self.jitter.as_ref());
+            Next::Retry { after, unreachable } => {
                 tracing::warn!(
                     item = %id,
                     attempts,
-                    wait_ms = wait.as_millis() as u64,
-                    error = %err,
+                    wait_ms = after.as_millis() as u64,
                     "a submission did not get through; it stays queued"
                 );
-                self.defer(id, self.now() + wait.as_millis() as i64)?;
+                self.defer(id, self.now().saturating_add(after.as_millis() as i64))?;
                 report.deferred += 1;
-                report.offline = true;
-                Ok(false)
+                report.offline |= unreachable;
+                Ok(!unreachable)
+            }
+            Next::Stop(err) => {
+                self.defer(id, self.now())?;
+                Err(err)
             }
         }
     }
@@ -676,7 +695,7 @@ mod tests {
 
     use super::*;
     use crate::retry::FixedJitter;
-    use crate::store::{Draft, DraftContent, DraftKind};
+    use crate::store::{Draft, DraftContent};
 
     struct TestClock(Mutex<OffsetDateTime>);
 
@@ -769,6 +788,18 @@ mod tests {
             other => panic!("a blank required answer is a problem: {other:?}"),
         }
         assert!(outbox.items().unwrap().is_empty(), "nothing is queued for a refused draft");
+    }
+
+    #[test]
+    fn a_template_is_not_submitted_itself() {
+        let (outbox, _) = outbox();
+        let id = draft(&outbox, "Заявление");
+        let template = outbox.store.draft(&account(), &id).unwrap().unwrap();
+        let template = template.to_template("Шаблон", 1).unwrap();
+        outbox.store.save_draft(&account(), &template).unwrap();
+
+        assert!(matches!(outbox.enqueue(&template.id, vec![]), Err(EnqueueError::NoDraft)));
+        assert!(outbox.items().unwrap().is_empty());
     }
 
     #[test]
@@ -884,5 +915,63 @@ mod tests {
         let again = outbox.enqueue(&kept, vec![]).unwrap();
         assert_ne!(again.id, fix.id, "a fixed draft is a new request");
         assert_eq!(outbox.items().unwrap().len(), 2, "which replaces the item that needed a fix");
+    }
+
+    #[test]
+    fn each_answer_leads_to_its_state() {
+        let backoff = Backoff { base: Duration::from_secs(4), cap: Duration::from_secs(60) };
+        let jitter = FixedJitter(0.5);
+        let next = |answer| next_step(answer, 1, &backoff, &jitter);
+
+        assert!(matches!(next(Ok(SubmitOutcome::NeedsFix(vec![]))), Next::NeedsFix(_)));
+        assert!(
+            matches!(
+                next(Ok(SubmitOutcome::InFlight)),
+                Next::Retry { after: IN_FLIGHT_WAIT, unreachable: false }
+            ),
+            "a key in use is asked again shortly, and the round goes on"
+        );
+        assert!(
+            matches!(
+                next(Ok(SubmitOutcome::KeyReused)),
+                Next::Failed(r) if r == "idempotency_key_reused"
+            ),
+            "resending under a reused key can never succeed"
+        );
+        let refused = Err(Error::Portal {
+            status: 400,
+            code: Some(kabinet_api::ErrorCode::InvalidRequest),
+            message: "bad".into(),
+        });
+        assert!(matches!(next(refused), Next::Failed(r) if r == "invalid_request"));
+        let bare = Err(Error::Portal { status: 403, code: None, message: "no".into() });
+        assert!(matches!(next(bare), Next::Failed(r) if r == "http_403"));
+        assert!(
+            matches!(next(Err(Error::SignedOut)), Next::Stop(Error::SignedOut)),
+            "no session: stop, and send later under the same key"
+        );
+        assert!(matches!(
+            next(Err(Error::Offline("down".into()))),
+            Next::Retry { unreachable: true, .. }
+        ));
+    }
+
+    #[test]
+    fn unanswered_sends_back_off_with_full_jitter_up_to_the_cap() {
+        let backoff = Backoff { base: Duration::from_secs(4), cap: Duration::from_secs(60) };
+        let wait = |attempts, unit| match next_step(
+            Err(Error::Offline("down".into())),
+            attempts,
+            &backoff,
+            &FixedJitter(unit),
+        ) {
+            Next::Retry { after, .. } => after,
+            other => panic!("offline is retried: {other:?}"),
+        };
+
+        assert_eq!(wait(1, 0.5), Duration::from_secs(2), "first: half of 4 s");
+        assert_eq!(wait(2, 0.5), Duration::from_secs(4), "second: half of 8 s");
+        assert_eq!(wait(10, 0.5), Duration::from_secs(30), "capped at 60 s");
+        assert_eq!(wait(3, 0.0), Duration::ZERO, "full jitter reaches down to nothing");
     }
 }

@@ -148,6 +148,24 @@ impl Draft {
     pub fn new(kind: DraftKind, content: DraftContent, now: i64) -> Result<Self, Error> {
         Ok(Self { id: random_hex(16)?, kind, content, updated_at: now })
     }
+
+    /// A template made from this draft's form, under `name`.
+    ///
+    /// # Errors
+    /// [`Error::Internal`] when the system has no randomness to give.
+    pub fn to_template(&self, name: &str, now: i64) -> Result<Self, Error> {
+        let content = DraftContent { name: Some(name.to_owned()), ..self.content.clone() };
+        Self::new(DraftKind::Template, content, now)
+    }
+
+    /// A new draft filled from this template (its service, answers and scans, not its name).
+    ///
+    /// # Errors
+    /// [`Error::Internal`] when the system has no randomness to give.
+    pub fn to_draft(&self, now: i64) -> Result<Self, Error> {
+        let content = DraftContent { name: None, ..self.content.clone() };
+        Self::new(DraftKind::Draft, content, now)
+    }
 }
 
 impl LocalStore {
@@ -845,6 +863,19 @@ mod tests {
 
         store.delete_draft(&account(), &draft.id).unwrap();
         assert_eq!(store.draft(&account(), &draft.id).unwrap(), None);
+    }
+
+    #[test]
+    fn a_template_starts_new_drafts_with_its_answers() {
+        let draft = Draft::new(DraftKind::Draft, content(), 5).unwrap();
+        let template = draft.to_template("Для мамы", 6).unwrap();
+        let again = template.to_draft(7).unwrap();
+
+        assert_eq!(template.kind, DraftKind::Template);
+        assert_eq!(template.content.name.as_deref(), Some("Для мамы"));
+        assert_eq!((again.kind, again.content.name.clone()), (DraftKind::Draft, None));
+        assert_eq!(again.content.answers, draft.content.answers, "the answers carry over");
+        assert!(again.id != draft.id && again.id != template.id, "each is a row of its own");
     }
 
     #[test]
