@@ -102,16 +102,26 @@ async fn one_key_is_one_application_however_often_it_is_sent() {
     };
     let key = "5f0c9a7e3b1d4e2a8c6f0b9d7e5a3c1f";
 
+    // Two sends of the same request at once, while the portal holds submissions: whichever
+    // claims the key first waits at the gate, and the other is told it is in flight.
     let hold = portal.sandbox.portal.hold_submissions().await;
-    let first = tokio::spawn({
+    let send = || {
         let (client, request) = (client.clone(), request.clone());
-        async move { client.submit_application(key, &request).await }
-    });
-    // The first request claims the key at once and then waits at the portal's gate.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let concurrent = client.submit_application(key, &request).await.unwrap();
+        tokio::spawn(async move { client.submit_application(key, &request).await.unwrap() })
+    };
+    let (a, b) = (send(), send());
+    let started = Instant::now();
+    while !a.is_finished() && !b.is_finished() {
+        assert!(started.elapsed() < Duration::from_secs(20), "one of the two is answered");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     drop(hold);
-    let first = first.await.unwrap().unwrap();
+    let (concurrent, first) = match (a.await.unwrap(), b.await.unwrap()) {
+        (SubmitOutcome::InFlight, other) | (other, SubmitOutcome::InFlight) => {
+            (SubmitOutcome::InFlight, other)
+        }
+        (a, b) => panic!("one of two concurrent sends is told to wait: {a:?}, {b:?}"),
+    };
     let repeated = client.submit_application(key, &request).await.unwrap();
     let mut changed = request.clone();
     changed.answers.insert("birth_place".to_owned(), json!("г. Тверь"));
@@ -347,19 +357,25 @@ async fn a_sender_killed_at_random_points_submits_every_draft_exactly_once() {
     // dead, then carries on or drops it; either way the item must go exactly once.
     let hold = portal.sandbox.portal.hold_submissions().await;
     let mut child = drill.spawn(None, 0);
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let _ = child.kill();
-    let _ = child.wait();
-    drop(hold);
     {
-        let store = open(&db, &account);
-        let items = Outbox::new(store, account.clone()).items().unwrap();
+        let outbox = Outbox::new(open(&db, &account), account.clone());
+        let started = Instant::now();
+        while outbox.items().unwrap()[0].state != OutboxState::Sending {
+            assert!(started.elapsed() < Duration::from_secs(20), "the drill claims an item");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        // Time for the claimed request to reach the portal's gate.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let _ = child.kill();
+        let _ = child.wait();
+        let first = &outbox.items().unwrap()[0];
         assert_eq!(
-            (items[0].state, items[0].attempts),
+            (first.state, first.attempts),
             (OutboxState::Sending, 1),
             "the sender died with the first request out and unanswered"
         );
     }
+    drop(hold);
 
     let mut rng = Rng(seed);
     let mut fail_points = 0;
