@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use std::path::PathBuf;
 
+use kabinet_app::ipc::forms::{EVENT_OUTBOX_CHANGED, OutboxView};
 use kabinet_app::ipc::vault::{
     EVENT_UPLOAD_PROGRESS, EVENT_VAULT_CHANGED, EVENT_VAULT_IMPORTED, ImportReport,
     UploadProgressEvent, VaultView,
@@ -66,6 +67,12 @@ impl<R: Runtime> UiEvents for TauriEvents<R> {
     fn vault_changed(&self, view: &VaultView) {
         if let Err(err) = self.handle.emit(EVENT_VAULT_CHANGED, view) {
             tracing::warn!(error = %err, "cannot send the vault event");
+        }
+    }
+
+    fn outbox_changed(&self, view: &OutboxView) {
+        if let Err(err) = self.handle.emit(EVENT_OUTBOX_CHANGED, view) {
+            tracing::warn!(error = %err, "cannot send the outbox event");
         }
     }
 }

@@ -1,5 +1,6 @@
 //! [`App`]: one instance per running desktop app.
 
+mod applications;
 mod documents;
 
 use std::path::PathBuf;
@@ -19,6 +20,7 @@ use tokio::sync::{RwLock, oneshot};
 
 use self::documents::OpenVault;
 pub use self::documents::{SCAN_PROTOCOL, ScanResource, UNDO_SECONDS, document_kind};
+use crate::ipc::forms::OutboxView;
 use crate::ipc::vault::{ImportReport, UploadProgressEvent, VaultView};
 use crate::ipc::{
     ApplicationDetailView, ApplicationView, ChangedEvent, CommandError, DashboardView,
@@ -39,6 +41,8 @@ pub trait UiEvents: Send + Sync {
     fn upload_progress(&self, progress: &UploadProgressEvent);
     /// The vault's contents changed.
     fn vault_changed(&self, view: &VaultView);
+    /// An outbox item was added or changed state.
+    fn outbox_changed(&self, view: &OutboxView);
 }
 
 /// How to start the app.
@@ -86,6 +90,10 @@ pub struct App {
     locked: AtomicBool,
     signing_in: Mutex<Option<oneshot::Sender<()>>>,
     poller: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// The background sender of the outbox.
+    sender: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// Wakes the sender: something was submitted, or the portal answers again.
+    outbox_wake: Arc<tokio::sync::Notify>,
     unread: AtomicU32,
     online: AtomicBool,
     vault_root: PathBuf,
@@ -165,6 +173,8 @@ impl App {
             locked: AtomicBool::new(false),
             signing_in: Mutex::new(None),
             poller: Mutex::new(None),
+            sender: Mutex::new(None),
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
             unread: AtomicU32::new(0),
             online: AtomicBool::new(true),
             vault_root,
@@ -214,6 +224,7 @@ impl App {
     fn start_poller(&self, session: Arc<Session>) {
         let Some(app) = self.me.upgrade() else { return };
         let client = PortalClient::new(self.http.clone(), session);
+        self.start_sender(client.for_background());
         let language = match self.language {
             PageLanguage::Ru => kabinet_core::poller::Language::Ru,
             PageLanguage::En => kabinet_core::poller::Language::En,
@@ -243,6 +254,7 @@ impl App {
     }
 
     fn stop_poller(&self) {
+        self.stop_sender();
         if let Some(task) = self.poller.lock().unwrap_or_else(|p| p.into_inner()).take() {
             task.abort();
         }
@@ -251,6 +263,10 @@ impl App {
     fn set_online(&self, online: bool) {
         if self.online.swap(online, Ordering::SeqCst) != online {
             self.events.sync(&self.sync_view());
+            if online {
+                // The portal answers again: what waits in the outbox goes now.
+                self.outbox_wake.notify_one();
+            }
         }
     }
 
@@ -267,6 +283,7 @@ impl App {
     }
 
     async fn end_session(&self, why: &Error) {
+        self.stop_sender();
         self.session.write().await.take();
         self.lock_account().take();
         self.close_vault();

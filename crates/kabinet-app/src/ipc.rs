@@ -2,12 +2,17 @@
 //! generated from these types into `ui/src/lib/backend/types.ts`; a test fails when they
 //! drift. Nothing here carries a token, a key or an unmasked document number.
 
+pub mod forms;
 pub mod vault;
 
 use kabinet_api::{Application, ApplicationStatus, ApplicationSummary, JournalEntry, Profile};
 use serde::Serialize;
 use ts_rs::TS;
 
+use self::forms::{
+    AttachmentView, CatalogView, DraftInput, DraftView, EVENT_OUTBOX_CHANGED, FieldProblemView,
+    OutboxItemView, OutboxStateView, OutboxView, ProblemCode, ServiceView, SubmitView,
+};
 use self::vault::{
     DocumentKindCode, EVENT_UPLOAD_PROGRESS, EVENT_VAULT_CHANGED, EVENT_VAULT_IMPORTED, ExportView,
     ImportOutcome, ImportReport, MediaKind, NormalisedView, PortalDocumentView, RefusalCode,
@@ -357,6 +362,17 @@ pub fn typescript() -> String {
         VaultView::decl(&config),
         UploadProgressEvent::decl(&config),
         ExportView::decl(&config),
+        AttachmentView::decl(&config),
+        ServiceView::decl(&config),
+        CatalogView::decl(&config),
+        DraftView::decl(&config),
+        DraftInput::decl(&config),
+        ProblemCode::decl(&config),
+        FieldProblemView::decl(&config),
+        OutboxStateView::decl(&config),
+        OutboxItemView::decl(&config),
+        OutboxView::decl(&config),
+        SubmitView::decl(&config),
     ];
     let events = format!(
         "export const EVENT_CHANGED = \"{EVENT_CHANGED}\";\n\
@@ -365,7 +381,8 @@ pub fn typescript() -> String {
          export const EVENT_SESSION = \"{EVENT_SESSION}\";\n\
          export const EVENT_VAULT_IMPORTED = \"{EVENT_VAULT_IMPORTED}\";\n\
          export const EVENT_UPLOAD_PROGRESS = \"{EVENT_UPLOAD_PROGRESS}\";\n\
-         export const EVENT_VAULT_CHANGED = \"{EVENT_VAULT_CHANGED}\";\n"
+         export const EVENT_VAULT_CHANGED = \"{EVENT_VAULT_CHANGED}\";\n\
+         export const EVENT_OUTBOX_CHANGED = \"{EVENT_OUTBOX_CHANGED}\";\n"
     );
     let mut out = String::from(
         "// Generated from crates/kabinet-app/src/ipc.rs; do not edit by hand.\n\

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use kabinet_api::SecretString;
+use kabinet_app::ipc::forms::OutboxView;
 use kabinet_app::ipc::vault::{ImportReport, UploadProgressEvent, VaultView};
 use kabinet_app::ipc::{ChangedEvent, ErrorCode, SessionStatus, SessionView, StatusCode, SyncView};
 use kabinet_app::{App, AppConfig, UiEvents};
@@ -59,6 +60,7 @@ struct Recorder {
     imports: Mutex<Vec<ImportReport>>,
     progress: Mutex<Vec<UploadProgressEvent>>,
     vaults: Mutex<Vec<VaultView>>,
+    outboxes: Mutex<Vec<OutboxView>>,
 }
 
 impl UiEvents for Recorder {
@@ -84,6 +86,10 @@ impl UiEvents for Recorder {
 
     fn vault_changed(&self, view: &VaultView) {
         self.vaults.lock().unwrap().push(view.clone());
+    }
+
+    fn outbox_changed(&self, view: &OutboxView) {
+        self.outboxes.lock().unwrap().push(view.clone());
     }
 }
 
@@ -431,4 +437,217 @@ async fn scans_are_imported_viewed_uploaded_exported_and_outlive_a_restart() {
     assert_eq!(error.code, ErrorCode::VaultLocked);
     let reset = app.reset_vault().await.unwrap();
     assert_eq!((reset.state, reset.scans.len()), (VaultState::Ready, 0));
+}
+
+/// Answers that pass the SNILS registration form; `flat` makes each set different.
+fn snils_answers(flat: u32) -> serde_json::Map<String, serde_json::Value> {
+    let answers = serde_json::json!({
+        "last_name": "Иванов",
+        "first_name": "Иван",
+        "middle_name": "Петрович",
+        "birth_date": "1985-04-12",
+        "birth_place": "г. Москва",
+        "gender": "male",
+        "passport": "4510 123456",
+        "passport_issued_on": "2005-05-20",
+        "registration_address": format!("г. Москва, ул. Арбат, д. 1, кв. {flat}"),
+        "postal_index": "119002",
+        "phone": "+7 (999) 000-00-01",
+        "consent": true
+    });
+    answers.as_object().cloned().unwrap()
+}
+
+fn draft_input(
+    id: Option<String>,
+    answers: serde_json::Map<String, serde_json::Value>,
+    scan_ids: Vec<String>,
+) -> kabinet_app::ipc::forms::DraftInput {
+    kabinet_app::ipc::forms::DraftInput { id, service_code: "snils".to_owned(), answers, scan_ids }
+}
+
+/// The state of outbox item `id` as the app shows it now.
+fn outbox_state(app: &App, id: &str) -> Option<kabinet_app::ipc::forms::OutboxStateView> {
+    app.outbox().unwrap().items.into_iter().find(|i| i.id == id).map(|i| i.state)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_is_checked_outlives_a_restart_and_is_submitted_once() {
+    use kabinet_app::ipc::forms::{OutboxStateView, ProblemCode, SubmitView};
+    use kabinet_app::ipc::vault::{DocumentKindCode, ImportOutcome};
+
+    let setup = Setup::new("apply").await;
+    let recorder = Arc::new(Recorder::default());
+    let app = setup.app(Arc::new(AgentBrowser), recorder.clone()).await;
+    app.sign_in().await.unwrap();
+    let before = app.refresh().await.unwrap().applications.len();
+
+    let catalog = app.services().await.unwrap();
+    assert!(catalog.online, "the catalog comes from the portal when it answers");
+    let snils = catalog.services.iter().find(|s| s.code == "snils").expect("SNILS is offered");
+    assert!(snils.form.get("properties").is_some(), "the form travels as a JSON Schema");
+    assert!(snils.attachments.iter().any(|a| a.kind == DocumentKindCode::Passport));
+
+    // A draft with a wrong postal index: the local check finds it, and so does submitting.
+    let mut answers = snils_answers(1);
+    answers.insert("postal_index".to_owned(), serde_json::json!("1190"));
+    let draft = app.save_draft(draft_input(None, answers, Vec::new())).unwrap();
+    let problems = app.check_draft(&draft.id).unwrap();
+    assert_eq!(
+        problems.iter().map(|p| (p.field.as_str(), p.code)).collect::<Vec<_>>(),
+        [("postal_index", ProblemCode::InvalidFormat)],
+        "the check names the field and what is wrong with it"
+    );
+    match app.submit_draft(&draft.id).await.unwrap() {
+        SubmitView::Problems { problems } => assert_eq!(problems.len(), 1),
+        other => panic!("a form with problems is not queued: {other:?}"),
+    }
+    assert!(app.outbox().unwrap().items.is_empty(), "nothing was queued");
+
+    // Fixed, with a scan of the passport from the vault attached.
+    let files = setup.data.0.join("incoming");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join("Паспорт.jpg"), photo(1200, 900)).unwrap();
+    let report = app.import_paths(vec![files.join("Паспорт.jpg")]).await.unwrap();
+    let [ImportOutcome::Imported { scan, .. }] = &report.items[..] else {
+        panic!("the scan is imported: {report:?}");
+    };
+    app.set_scan_kind(scan.id.clone(), DocumentKindCode::Passport).await.unwrap();
+    let input = draft_input(Some(draft.id.clone()), snils_answers(2), vec![scan.id.clone()]);
+    app.save_draft(input).unwrap();
+    assert!(app.check_draft(&draft.id).unwrap().is_empty(), "the fixed form passes");
+
+    // The draft is sealed in the store and outlives the app.
+    drop(app);
+    let recorder = Arc::new(Recorder::default());
+    let app = setup.app(Arc::new(IdleBrowser), recorder.clone()).await;
+    let drafts = app.drafts().unwrap();
+    assert_eq!(drafts.len(), 1, "the draft survived the restart");
+    assert_eq!(drafts[0].answers, snils_answers(2));
+    assert_eq!(drafts[0].scan_ids, vec![scan.id.clone()]);
+
+    // Submitting uploads the scan and queues the draft; the sender delivers it.
+    let item = match app.submit_draft(&draft.id).await.unwrap() {
+        SubmitView::Queued { item } => item,
+        other => panic!("a passing form is queued: {other:?}"),
+    };
+    assert_eq!(item.service_title, snils.title);
+    let sent = eventually(Duration::from_secs(20), || {
+        matches!(outbox_state(&app, &item.id), Some(OutboxStateView::Sent { .. }))
+    })
+    .await;
+    assert!(sent, "the sender sends it: {:?}", outbox_state(&app, &item.id));
+    let Some(OutboxStateView::Sent { number, application_id }) = outbox_state(&app, &item.id)
+    else {
+        unreachable!()
+    };
+    assert!(!number.is_empty(), "the person gets the application's number");
+    assert!(
+        recorder
+            .outboxes
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|view| view.items.iter().any(
+                |i| matches!(&i.state, OutboxStateView::Sent { number: n, .. } if *n == number)
+            )),
+        "the window heard that it was sent"
+    );
+    assert!(app.drafts().unwrap().is_empty(), "a sent draft is gone");
+    assert!(
+        recorder.notifications.lock().unwrap().is_empty(),
+        "the person's own submission raises no notification"
+    );
+
+    // Submitting the same draft again cannot make a second application: the draft is gone.
+    let again = app.submit_draft(&draft.id).await.unwrap_err();
+    assert_eq!(again.code, ErrorCode::NotFound);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let after = app.refresh().await.unwrap().applications;
+    assert_eq!(after.len(), before + 1, "the portal has exactly one new application");
+    assert_eq!(after.iter().filter(|a| a.id == application_id).count(), 1);
+    let uploaded = app.vault().await.unwrap().scans;
+    assert!(uploaded.iter().all(|s| s.uploaded.is_some()), "the attached scan was uploaded");
+
+    // Without the passport the portal answers with a problem, which the outbox keeps by field.
+    let bare = app.save_draft(draft_input(None, snils_answers(3), Vec::new())).unwrap();
+    let SubmitView::Queued { item } = app.submit_draft(&bare.id).await.unwrap() else {
+        panic!("the answers pass the local check");
+    };
+    let fixed = eventually(Duration::from_secs(20), || {
+        matches!(outbox_state(&app, &item.id), Some(OutboxStateView::NeedsFix { .. }))
+    })
+    .await;
+    assert!(fixed, "the portal's problems arrive: {:?}", outbox_state(&app, &item.id));
+    let Some(OutboxStateView::NeedsFix { problems }) = outbox_state(&app, &item.id) else {
+        unreachable!()
+    };
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.code == ProblemCode::MissingAttachment && p.field == "attachments/passport"),
+        "the missing passport is named: {problems:?}"
+    );
+    assert_eq!(app.drafts().unwrap().len(), 1, "a draft that needs a fix stays to be fixed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_the_catalog_and_the_checks_still_work_and_drafts_wait_in_the_outbox() {
+    use kabinet_app::ipc::forms::{OutboxStateView, SubmitView};
+    use kabinet_app::ipc::vault::ImportOutcome;
+
+    let setup = Setup::new("apply-offline").await;
+    let recorder = Arc::new(Recorder::default());
+    let app = setup.app(Arc::new(AgentBrowser), recorder.clone()).await;
+    let signed_out = app.save_draft(draft_input(None, snils_answers(1), Vec::new())).unwrap_err();
+    assert_eq!(signed_out.code, ErrorCode::SignedOut, "drafts are the signed-in person's");
+    app.sign_in().await.unwrap();
+    let online = app.services().await.unwrap();
+
+    let files = setup.data.0.join("incoming");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join("Паспорт.jpg"), photo(800, 600)).unwrap();
+    let report = app.import_paths(vec![files.join("Паспорт.jpg")]).await.unwrap();
+    let [ImportOutcome::Imported { scan, .. }] = &report.items[..] else {
+        panic!("the scan is imported: {report:?}");
+    };
+
+    let Setup { sandbox, data: _data, .. } = setup;
+    sandbox.shutdown().await;
+
+    let offline = app.services().await.expect("the cached catalog is served offline");
+    assert!(!offline.online);
+    assert_eq!(offline.services, online.services, "the same catalog as last fetched");
+
+    let mut answers = snils_answers(1);
+    answers.insert("phone".to_owned(), serde_json::json!("12345"));
+    let draft = app.save_draft(draft_input(None, answers, Vec::new())).unwrap();
+    let problems = app.check_draft(&draft.id).expect("checks need no portal");
+    assert_eq!(problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), ["phone"]);
+
+    // A scan that is not on the portal yet cannot be named by a queued request.
+    let input = draft_input(Some(draft.id.clone()), snils_answers(1), vec![scan.id.clone()]);
+    app.save_draft(input).unwrap();
+    let refused = app.submit_draft(&draft.id).await.unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Offline, "uploading the scan needs the portal");
+    assert!(app.outbox().unwrap().items.is_empty());
+
+    // Without scans to upload, the draft waits in the outbox for the portal.
+    let input = draft_input(Some(draft.id.clone()), snils_answers(1), Vec::new());
+    app.save_draft(input).unwrap();
+    let SubmitView::Queued { item } = app.submit_draft(&draft.id).await.unwrap() else {
+        panic!("a passing form is queued offline");
+    };
+    assert!(matches!(item.state, OutboxStateView::Queued | OutboxStateView::Sending));
+    let deferred = eventually(Duration::from_secs(20), || {
+        app.outbox()
+            .unwrap()
+            .items
+            .iter()
+            .any(|i| i.id == item.id && i.state == OutboxStateView::Queued && i.attempts >= 1)
+    })
+    .await;
+    assert!(deferred, "the sender tried, and the item is queued again for later");
+    let view = app.outbox().unwrap();
+    assert!(view.items[0].next_attempt_at.is_some(), "the window can say when it is retried");
 }

@@ -52,7 +52,7 @@ impl From<VaultError> for CommandError {
     }
 }
 
-fn kind_code(kind: DocumentKind) -> DocumentKindCode {
+pub(super) fn kind_code(kind: DocumentKind) -> DocumentKindCode {
     match kind {
         DocumentKind::Passport => DocumentKindCode::Passport,
         DocumentKind::Snils => DocumentKindCode::Snils,
@@ -108,7 +108,7 @@ fn vault_folder(root: &Path, account: &AccountKey) -> PathBuf {
 }
 
 /// Runs a blocking vault call off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, VaultError> + Send + 'static,
 ) -> Result<T, CommandError> {
     match tokio::task::spawn_blocking(work).await {
@@ -165,7 +165,7 @@ impl App {
         self.lock_documents().clear();
     }
 
-    fn current_vault(&self) -> Result<Arc<Vault>, CommandError> {
+    pub(super) fn current_vault(&self) -> Result<Arc<Vault>, CommandError> {
         self.lock_vault()
             .as_ref()
             .map(|open| open.vault.clone())

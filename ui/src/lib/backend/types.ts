@@ -428,6 +428,206 @@ saved: boolean,
  */
 file_name: string | null, };
 
+export type AttachmentView = { 
+/**
+ * What it must show.
+ */
+kind: DocumentKindCode, 
+/**
+ * Its name, in Russian.
+ */
+title: string, 
+/**
+ * What it is, in Russian.
+ */
+description: string, 
+/**
+ * The types accepted.
+ */
+formats: Array<MediaKind>, 
+/**
+ * The largest file accepted, in bytes.
+ */
+max_size: number, 
+/**
+ * Whether the application cannot go without it.
+ */
+required: boolean, };
+
+export type ServiceView = { 
+/**
+ * Its code.
+ */
+code: string, 
+/**
+ * Its title, in Russian.
+ */
+title: string, 
+/**
+ * The department that provides it.
+ */
+department: string, 
+/**
+ * What it is, in Russian.
+ */
+description: string, 
+/**
+ * The state fee, in kopecks (0 when free).
+ */
+fee_kopecks: number, 
+/**
+ * How many working days it usually takes.
+ */
+processing_days: number, 
+/**
+ * The form, as a JSON Schema with Russian labels and hints, for the window to render.
+ */
+form: Record<string, unknown>, 
+/**
+ * The documents it asks for.
+ */
+attachments: Array<AttachmentView>, };
+
+export type CatalogView = { 
+/**
+ * The services, in the portal's order.
+ */
+services: Array<ServiceView>, 
+/**
+ * Whether the catalog was just confirmed by the portal; false when it comes from the
+ * local cache because the portal could not be reached.
+ */
+online: boolean, };
+
+export type DraftView = { 
+/**
+ * Its local id.
+ */
+id: string, 
+/**
+ * The service the form is for.
+ */
+service_code: string, 
+/**
+ * The answers so far, by the form's property names.
+ */
+answers: Record<string, unknown>, 
+/**
+ * The vault scans attached.
+ */
+scan_ids: Array<string>, 
+/**
+ * A template's name; `None` for a draft.
+ */
+name: string | null, 
+/**
+ * When it was last saved, RFC 3339.
+ */
+updated_at: string, };
+
+export type DraftInput = { 
+/**
+ * The draft to replace; `None` starts a new one.
+ */
+id: string | null, 
+/**
+ * The service the form is for.
+ */
+service_code: string, 
+/**
+ * The answers so far.
+ */
+answers: Record<string, unknown>, 
+/**
+ * The vault scans attached.
+ */
+scan_ids: Array<string>, };
+
+export type ProblemCode = "required" | "wrong_type" | "invalid_format" | "invalid_checksum" | "invalid_date" | "date_in_future" | "date_in_past" | "too_short" | "too_long" | "out_of_range" | "not_an_option" | "unknown_field" | "unknown_service" | "unknown_document" | "unexpected_attachment" | "attachment_format" | "attachment_too_large" | "missing_attachment" | "other";
+
+export type FieldProblemView = { 
+/**
+ * The form's property name, `service_code`, `document_ids/<index>` or
+ * `attachments/<kind>`.
+ */
+field: string, 
+/**
+ * What is wrong.
+ */
+code: ProblemCode, 
+/**
+ * What is wrong, in Russian, ready to show beside the field.
+ */
+message: string, };
+
+export type OutboxStateView = { "state": "queued" } | { "state": "sending" } | { "state": "sent", 
+/**
+ * Its number, as the person quotes it.
+ */
+number: string, 
+/**
+ * Its id, to open it.
+ */
+application_id: string, } | { "state": "needs_fix", 
+/**
+ * Every problem, by field.
+ */
+problems: Array<FieldProblemView>, } | { "state": "failed", 
+/**
+ * The portal's code, for "Details".
+ */
+reason: string, };
+
+export type OutboxItemView = { 
+/**
+ * Its local id.
+ */
+id: string, 
+/**
+ * The draft it came from (kept until the portal accepts it).
+ */
+draft_id: string, 
+/**
+ * The service applied for.
+ */
+service_code: string, 
+/**
+ * The service's title, from the cached catalog (the code when it is not there).
+ */
+service_title: string, 
+/**
+ * Where it stands.
+ */
+state: OutboxStateView, 
+/**
+ * How many times it was sent.
+ */
+attempts: number, 
+/**
+ * When it is sent next, RFC 3339, while it is queued.
+ */
+next_attempt_at: string | null, 
+/**
+ * When it was submitted, RFC 3339.
+ */
+created_at: string, };
+
+export type OutboxView = { 
+/**
+ * The submissions.
+ */
+items: Array<OutboxItemView>, };
+
+export type SubmitView = { "outcome": "queued", 
+/**
+ * The outbox item.
+ */
+item: OutboxItemView, } | { "outcome": "problems", 
+/**
+ * Every problem, by field.
+ */
+problems: Array<FieldProblemView>, };
+
 export const EVENT_CHANGED = "kabinet://changed";
 export const EVENT_SYNC = "kabinet://sync";
 export const EVENT_OPEN_APPLICATION = "kabinet://open-application";
@@ -435,3 +635,4 @@ export const EVENT_SESSION = "kabinet://session";
 export const EVENT_VAULT_IMPORTED = "kabinet://vault-imported";
 export const EVENT_UPLOAD_PROGRESS = "kabinet://upload-progress";
 export const EVENT_VAULT_CHANGED = "kabinet://vault-changed";
+export const EVENT_OUTBOX_CHANGED = "kabinet://outbox-changed";

@@ -1,0 +1,469 @@
+//! Applications in the app: the service catalog (from the portal, or the cache offline),
+//! sealed drafts and templates, local checks with the portal's own validator, submitting a
+//! draft into the outbox, and the background sender that delivers the outbox.
+//!
+//! Attachments: a draft attaches vault scans, and the outbox takes portal document ids. So
+//! submitting first uploads every attached scan that is not on the portal yet. Offline, such a
+//! draft is refused with `offline` (nothing is queued): a queued request never changes once
+//! written, and it cannot name a document that does not exist yet. A draft whose scans are
+//! all uploaded is queued offline and sent when the portal answers again.
+
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use kabinet_api::{FieldProblem, FieldProblemCode, Service, ServiceCatalog};
+use kabinet_core::Error;
+use kabinet_core::client::{CatalogResponse, PortalClient};
+use kabinet_core::outbox::{EnqueueError, Outbox, OutboxItem, OutboxState, Stage};
+use kabinet_core::store::{AccountKey, Draft, DraftContent, DraftKind};
+use tokio::sync::Notify;
+
+use super::{App, now, rfc3339};
+use crate::ipc::forms::{
+    AttachmentView, CatalogView, DraftInput, DraftView, FieldProblemView, OutboxItemView,
+    OutboxStateView, OutboxView, ServiceView, SubmitView,
+};
+use crate::ipc::vault::MediaKind;
+use crate::ipc::{ChangedEvent, CommandError, ErrorCode};
+
+/// The longest the sender sleeps with nothing due, so that a clock change or a missed wake-up
+/// costs at most this.
+const IDLE_WAIT: Duration = Duration::from_secs(60);
+
+fn service_view(service: &Service) -> ServiceView {
+    ServiceView {
+        code: service.code.clone(),
+        title: service.title.clone(),
+        department: service.department.clone(),
+        description: service.description.clone(),
+        fee_kopecks: service.fee_kopecks,
+        processing_days: service.processing_days,
+        form: service.form.clone(),
+        attachments: service
+            .attachments
+            .iter()
+            .map(|a| AttachmentView {
+                kind: super::documents::kind_code(a.kind),
+                title: a.title.clone(),
+                description: a.description.clone(),
+                formats: a
+                    .formats
+                    .iter()
+                    .map(|f| match f {
+                        kabinet_api::MediaType::Pdf => MediaKind::Pdf,
+                        kabinet_api::MediaType::Jpeg => MediaKind::Jpeg,
+                        kabinet_api::MediaType::Png => MediaKind::Png,
+                    })
+                    .collect(),
+                max_size: a.max_size,
+                required: a.required,
+            })
+            .collect(),
+    }
+}
+
+fn draft_view(draft: &Draft) -> DraftView {
+    DraftView {
+        id: draft.id.clone(),
+        service_code: draft.content.service_code.clone(),
+        answers: draft.content.answers.clone(),
+        scan_ids: draft.content.scan_ids.clone(),
+        name: draft.content.name.clone(),
+        updated_at: rfc3339(draft.updated_at).unwrap_or_default(),
+    }
+}
+
+fn problem_views(problems: &[FieldProblem]) -> Vec<FieldProblemView> {
+    problems.iter().map(FieldProblemView::from).collect()
+}
+
+fn item_view(item: &OutboxItem, catalog: Option<&ServiceCatalog>) -> OutboxItemView {
+    let title = catalog
+        .and_then(|c| c.items.iter().find(|s| s.code == item.service_code))
+        .map_or_else(|| item.service_code.clone(), |s| s.title.clone());
+    let state = match item.state {
+        OutboxState::Queued => OutboxStateView::Queued,
+        OutboxState::Sending => OutboxStateView::Sending,
+        OutboxState::Sent => match &item.application {
+            Some(application) => OutboxStateView::Sent {
+                number: application.number.clone(),
+                application_id: application.id.clone(),
+            },
+            None => OutboxStateView::Failed { reason: "sent_without_record".to_owned() },
+        },
+        OutboxState::NeedsFix => {
+            OutboxStateView::NeedsFix { problems: problem_views(&item.problems) }
+        }
+        OutboxState::Failed => OutboxStateView::Failed {
+            reason: item.reason.clone().unwrap_or_else(|| "unknown".to_owned()),
+        },
+    };
+    let queued = matches!(item.state, OutboxState::Queued);
+    OutboxItemView {
+        id: item.id.clone(),
+        draft_id: item.draft_id.clone(),
+        service_code: item.service_code.clone(),
+        service_title: title,
+        state,
+        attempts: item.attempts,
+        next_attempt_at: queued.then(|| rfc3339(item.due_at / 1000)).flatten(),
+        created_at: rfc3339(item.created_at / 1000).unwrap_or_default(),
+    }
+}
+
+fn not_found(what: &str) -> CommandError {
+    CommandError { code: ErrorCode::NotFound, message: format!("no such {what}") }
+}
+
+impl App {
+    /// The signed-in account, or `signed_out`.
+    fn signed_in_account(&self) -> Result<AccountKey, CommandError> {
+        self.lock_account().clone().ok_or_else(|| CommandError::from(Error::SignedOut))
+    }
+
+    fn outbox_of(&self, account: AccountKey) -> Outbox {
+        Outbox::new(self.store.clone(), account)
+    }
+
+    /// The service catalog: fetched from the portal when it answers (and cached), from the
+    /// cache when it does not or nobody is signed in.
+    ///
+    /// # Errors
+    /// [`ErrorCode::Offline`] when the portal cannot be reached and nothing is cached;
+    /// storage errors.
+    pub async fn services(&self) -> Result<CatalogView, CommandError> {
+        let portal = self.profile.id.clone();
+        let cached = self.store.cached_catalog(&portal)?;
+        let view = |catalog: &ServiceCatalog, online| CatalogView {
+            services: catalog.items.iter().map(service_view).collect(),
+            online,
+        };
+
+        let Ok((client, _)) = self.client().await else {
+            return cached
+                .map(|(catalog, _)| view(&catalog, false))
+                .ok_or_else(|| CommandError::from(Error::SignedOut));
+        };
+        let etag = cached.as_ref().and_then(|(_, etag)| etag.clone());
+        match client.services(etag.as_deref()).await {
+            Ok(CatalogResponse::Fresh { catalog, etag }) => {
+                self.store.cache_catalog(&portal, &catalog, etag.as_deref(), now())?;
+                self.set_online(true);
+                Ok(view(&catalog, true))
+            }
+            Ok(CatalogResponse::NotModified) => {
+                self.set_online(true);
+                match cached {
+                    Some((catalog, _)) => Ok(view(&catalog, true)),
+                    None => Err(CommandError {
+                        code: ErrorCode::Internal,
+                        message: "the portal said the catalog is unchanged, but none is cached"
+                            .to_owned(),
+                    }),
+                }
+            }
+            Err(Error::Offline(reason)) => {
+                tracing::warn!(%reason, "the catalog comes from the cache");
+                self.set_online(false);
+                cached
+                    .map(|(catalog, _)| view(&catalog, false))
+                    .ok_or_else(|| Error::Offline(reason).into())
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Saves a draft as the person types: a new one when `input.id` is `None`.
+    ///
+    /// # Errors
+    /// [`ErrorCode::NotFound`] when `input.id` names no draft; `signed_out`; storage errors.
+    pub fn save_draft(&self, input: DraftInput) -> Result<DraftView, CommandError> {
+        let account = self.signed_in_account()?;
+        let content = DraftContent {
+            service_code: input.service_code,
+            answers: input.answers,
+            scan_ids: input.scan_ids,
+            name: None,
+        };
+        let draft = match input.id {
+            None => Draft::new(DraftKind::Draft, content, now())?,
+            Some(id) => {
+                let existing = self.store.draft(&account, &id)?;
+                if !existing.is_some_and(|d| d.kind == DraftKind::Draft) {
+                    return Err(not_found("draft"));
+                }
+                Draft { id, kind: DraftKind::Draft, content, updated_at: now() }
+            }
+        };
+        self.store.save_draft(&account, &draft)?;
+        tracing::debug!(draft = %draft.id, "draft saved");
+        Ok(draft_view(&draft))
+    }
+
+    /// The drafts, last saved first.
+    ///
+    /// # Errors
+    /// `signed_out`; storage errors.
+    pub fn drafts(&self) -> Result<Vec<DraftView>, CommandError> {
+        let account = self.signed_in_account()?;
+        Ok(self.store.drafts(&account, DraftKind::Draft)?.iter().map(draft_view).collect())
+    }
+
+    /// One draft or template.
+    ///
+    /// # Errors
+    /// [`ErrorCode::NotFound`]; `signed_out`; storage errors.
+    pub fn draft(&self, id: &str) -> Result<DraftView, CommandError> {
+        let account = self.signed_in_account()?;
+        let draft = self.store.draft(&account, id)?.ok_or_else(|| not_found("draft"))?;
+        Ok(draft_view(&draft))
+    }
+
+    /// Deletes a draft or template.
+    ///
+    /// # Errors
+    /// `signed_out`; storage errors.
+    pub fn delete_draft(&self, id: &str) -> Result<(), CommandError> {
+        let account = self.signed_in_account()?;
+        self.store.delete_draft(&account, id)?;
+        Ok(())
+    }
+
+    /// Saves draft `id`'s form as a template named `name`.
+    ///
+    /// # Errors
+    /// [`ErrorCode::Invalid`] for a blank name; [`ErrorCode::NotFound`]; `signed_out`.
+    pub fn save_template(&self, id: &str, name: &str) -> Result<DraftView, CommandError> {
+        let account = self.signed_in_account()?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(CommandError {
+                code: ErrorCode::Invalid,
+                message: "a template needs a name".to_owned(),
+            });
+        }
+        let draft = self.store.draft(&account, id)?.ok_or_else(|| not_found("draft"))?;
+        let template = draft.to_template(name, now())?;
+        self.store.save_draft(&account, &template)?;
+        Ok(draft_view(&template))
+    }
+
+    /// The templates, last saved first.
+    ///
+    /// # Errors
+    /// `signed_out`; storage errors.
+    pub fn templates(&self) -> Result<Vec<DraftView>, CommandError> {
+        let account = self.signed_in_account()?;
+        Ok(self.store.drafts(&account, DraftKind::Template)?.iter().map(draft_view).collect())
+    }
+
+    /// Starts a new draft from template `id`.
+    ///
+    /// # Errors
+    /// [`ErrorCode::NotFound`] when `id` is not a template; `signed_out`; storage errors.
+    pub fn draft_from_template(&self, id: &str) -> Result<DraftView, CommandError> {
+        let account = self.signed_in_account()?;
+        let template = self
+            .store
+            .draft(&account, id)?
+            .filter(|d| d.kind == DraftKind::Template)
+            .ok_or_else(|| not_found("template"))?;
+        let draft = template.to_draft(now())?;
+        self.store.save_draft(&account, &draft)?;
+        Ok(draft_view(&draft))
+    }
+
+    /// Every problem the portal's own validator finds in draft `id`, against the cached
+    /// catalog: works offline. An empty list means the form passes.
+    ///
+    /// # Errors
+    /// [`ErrorCode::NotFound`]; `signed_out`; storage errors.
+    pub fn check_draft(&self, id: &str) -> Result<Vec<FieldProblemView>, CommandError> {
+        let account = self.signed_in_account()?;
+        let draft = self.store.draft(&account, id)?.ok_or_else(|| not_found("draft"))?;
+        let catalog = self.store.cached_catalog(&self.profile.id)?;
+        let service = catalog.as_ref().and_then(|(catalog, _)| {
+            catalog.items.iter().find(|s| s.code == draft.content.service_code)
+        });
+        let Some(service) = service else {
+            return Ok(vec![FieldProblemView::from(&FieldProblem {
+                field: "service_code".to_owned(),
+                code: FieldProblemCode::UnknownService,
+                message: "Услуга не найдена в каталоге; обновите каталог".to_owned(),
+            })]);
+        };
+        let today = kabinet_api::forms::portal_date(time::OffsetDateTime::now_utc());
+        let problems = kabinet_api::validate_answers(&service.form, &draft.content.answers, today)
+            .map_err(|err| CommandError {
+                code: ErrorCode::Internal,
+                message: format!("the service's form is unusable: {err}"),
+            })?;
+        Ok(problem_views(&problems))
+    }
+
+    /// Submits draft `id`: uploads its scans that are not on the portal yet, then queues it in
+    /// the outbox under a fresh idempotency key and wakes the sender.
+    ///
+    /// # Errors
+    /// [`ErrorCode::Offline`] when a scan still has to be uploaded and the portal cannot be
+    /// reached; [`ErrorCode::NotFound`] for an unknown draft or a scan no longer in the vault;
+    /// upload refusals ([`ErrorCode::Invalid`]); `signed_out`; storage errors.
+    pub async fn submit_draft(&self, id: &str) -> Result<SubmitView, CommandError> {
+        let account = self.signed_in_account()?;
+        let draft = self
+            .store
+            .draft(&account, id)?
+            .filter(|d| d.kind == DraftKind::Draft)
+            .ok_or_else(|| not_found("draft"))?;
+
+        // Local checks first, so that nothing is uploaded for a form that cannot go.
+        let problems = self.check_draft(id)?;
+        if !problems.is_empty() {
+            return Ok(SubmitView::Problems { problems });
+        }
+
+        let mut document_ids = Vec::new();
+        for scan_id in &draft.content.scan_ids {
+            document_ids.push(self.portal_document_of(scan_id).await?);
+        }
+
+        let outbox = self.outbox_of(account);
+        let item = match outbox.enqueue(id, document_ids) {
+            Ok(item) => item,
+            Err(EnqueueError::Problems(problems)) => {
+                return Ok(SubmitView::Problems { problems: problem_views(&problems) });
+            }
+            Err(EnqueueError::NoDraft) => return Err(not_found("draft")),
+            Err(EnqueueError::Store(err)) => return Err(err.into()),
+            Err(err) => {
+                return Err(CommandError { code: ErrorCode::Internal, message: err.to_string() });
+            }
+        };
+        tracing::info!(item = %item.id, "draft submitted to the outbox");
+        self.announce_outbox(&outbox);
+        self.outbox_wake.notify_one();
+        let catalog = self.store.cached_catalog(&self.profile.id)?;
+        Ok(SubmitView::Queued { item: item_view(&item, catalog.as_ref().map(|(c, _)| c)) })
+    }
+
+    /// The portal document id of vault scan `scan_id`, uploading it first if needed.
+    async fn portal_document_of(&self, scan_id: &str) -> Result<String, CommandError> {
+        let vault = self.current_vault()?;
+        let scans = super::documents::blocking(move || vault.scans()).await?;
+        let scan = scans.iter().find(|s| s.id == scan_id).ok_or_else(|| not_found("scan"))?;
+        if let Some((document_id, _)) = &scan.uploaded {
+            return Ok(document_id.clone());
+        }
+        let uploaded = self.upload_scan(scan_id.to_owned()).await?;
+        uploaded.uploaded.map(|u| u.document_id).ok_or_else(|| CommandError {
+            code: ErrorCode::Internal,
+            message: "the upload left no document id".to_owned(),
+        })
+    }
+
+    /// The outbox, oldest submission first.
+    ///
+    /// # Errors
+    /// `signed_out`; storage errors.
+    pub fn outbox(&self) -> Result<OutboxView, CommandError> {
+        let account = self.signed_in_account()?;
+        self.outbox_view(&self.outbox_of(account))
+    }
+
+    fn outbox_view(&self, outbox: &Outbox) -> Result<OutboxView, CommandError> {
+        let catalog = self.store.cached_catalog(&self.profile.id)?;
+        let catalog = catalog.as_ref().map(|(c, _)| c);
+        Ok(OutboxView { items: outbox.items()?.iter().map(|i| item_view(i, catalog)).collect() })
+    }
+
+    fn announce_outbox(&self, outbox: &Outbox) {
+        match self.outbox_view(outbox) {
+            Ok(view) => self.events.outbox_changed(&view),
+            Err(err) => tracing::warn!(error = %err.message, "cannot read the outbox"),
+        }
+    }
+
+    /// Starts the background sender of `client`'s account, replacing any earlier one.
+    pub(crate) fn start_sender(&self, client: PortalClient) {
+        let account = client.session().account();
+        let observer = self.me.clone();
+        let observed = account.clone();
+        let outbox = self.outbox_of(account).on_stage(move |stage| {
+            // The window shows `sending` while the request is out.
+            if stage == Stage::Claimed
+                && let Some(app) = observer.upgrade()
+            {
+                app.announce_outbox(&app.outbox_of(observed.clone()));
+            }
+        });
+        let wake = self.outbox_wake.clone();
+        let task = tokio::spawn(run_sender(self.me.clone(), client, outbox, wake));
+        if let Some(old) = self.sender.lock().unwrap_or_else(|p| p.into_inner()).replace(task) {
+            old.abort();
+        }
+    }
+
+    /// Stops the background sender; what it was sending stays in the outbox, sent again under
+    /// the same key next time.
+    pub(crate) fn stop_sender(&self) {
+        if let Some(task) = self.sender.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            task.abort();
+        }
+    }
+}
+
+/// Sends what is due, then sleeps until the next item is due, something is submitted, or the
+/// portal answers again after being unreachable.
+async fn run_sender(app: Weak<App>, client: PortalClient, outbox: Outbox, wake: Arc<Notify>) {
+    loop {
+        let Some(strong) = app.upgrade() else { return };
+
+        let mut unreachable = false;
+        match outbox.send_due(&client).await {
+            Ok(report) => {
+                unreachable = report.offline;
+                let settled = report.sent + report.needs_fix + report.failed;
+                if report.offline {
+                    strong.set_online(false);
+                } else if settled > 0 {
+                    strong.set_online(true);
+                }
+                if settled > 0 || report.deferred > 0 {
+                    strong.announce_outbox(&outbox);
+                }
+                if report.sent > 0 {
+                    // The dashboard has new applications; the event names none, and no
+                    // notification is shown for the person's own submission.
+                    strong.events.changed(&ChangedEvent { application_id: None });
+                }
+            }
+            Err(err @ (Error::SignedOut | Error::SessionLocked)) => {
+                // The poller notices the same and ends the session; the items stay queued.
+                tracing::info!(error = %err, "the outbox sender stopped: the session ended");
+                return;
+            }
+            Err(err) => tracing::warn!(error = %err, "the outbox round failed"),
+        }
+
+        let wait = match outbox.next_due() {
+            Ok(Some(due_ms)) => {
+                let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+                let ms = u64::try_from(due_ms.saturating_sub(now_ms)).unwrap_or(0);
+                Duration::from_millis(ms).min(IDLE_WAIT)
+            }
+            Ok(None) => IDLE_WAIT,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot read when the outbox is due");
+                IDLE_WAIT
+            }
+        };
+        // Items behind the one the portal did not answer are due at once; a pause keeps an
+        // unreachable portal from being asked in a tight loop.
+        let wait = if unreachable { wait.max(Duration::from_secs(1)) } else { wait };
+        drop(strong);
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = wake.notified() => {}
+        }
+    }
+}
