@@ -23,6 +23,17 @@ const COMMANDS: &[&str] = &[
     "vault_upload",
     "vault_delete_uploaded",
     "vault_reset",
+    "services",
+    "save_draft",
+    "drafts",
+    "draft",
+    "delete_draft",
+    "save_template",
+    "templates",
+    "draft_from_template",
+    "check_draft",
+    "submit_draft",
+    "outbox",
 ];
 
 fn main() {

@@ -4,6 +4,9 @@
 use std::sync::Arc;
 
 use kabinet_app::App;
+use kabinet_app::ipc::forms::{
+    CatalogView, DraftInput, DraftView, FieldProblemView, OutboxView, SubmitView,
+};
 use kabinet_app::ipc::vault::{DocumentKindCode, ExportView, ImportReport, ScanView, VaultView};
 use kabinet_app::ipc::{ApplicationDetailView, CommandError, DashboardView, SessionView};
 
@@ -140,4 +143,63 @@ pub async fn vault_delete_uploaded(
 #[tauri::command]
 pub async fn vault_reset(app: AppState<'_>) -> Result<VaultView, CommandError> {
     app.reset_vault().await
+}
+
+#[tauri::command]
+pub async fn services(app: AppState<'_>) -> Result<CatalogView, CommandError> {
+    app.services().await
+}
+
+#[tauri::command]
+pub fn save_draft(app: AppState<'_>, draft: DraftInput) -> Result<DraftView, CommandError> {
+    app.save_draft(draft)
+}
+
+#[tauri::command]
+pub fn drafts(app: AppState<'_>) -> Result<Vec<DraftView>, CommandError> {
+    app.drafts()
+}
+
+#[tauri::command]
+pub fn draft(app: AppState<'_>, id: String) -> Result<DraftView, CommandError> {
+    app.draft(&id)
+}
+
+#[tauri::command]
+pub fn delete_draft(app: AppState<'_>, id: String) -> Result<(), CommandError> {
+    app.delete_draft(&id)
+}
+
+#[tauri::command]
+pub fn save_template(
+    app: AppState<'_>,
+    id: String,
+    name: String,
+) -> Result<DraftView, CommandError> {
+    app.save_template(&id, &name)
+}
+
+#[tauri::command]
+pub fn templates(app: AppState<'_>) -> Result<Vec<DraftView>, CommandError> {
+    app.templates()
+}
+
+#[tauri::command]
+pub fn draft_from_template(app: AppState<'_>, id: String) -> Result<DraftView, CommandError> {
+    app.draft_from_template(&id)
+}
+
+#[tauri::command]
+pub fn check_draft(app: AppState<'_>, id: String) -> Result<Vec<FieldProblemView>, CommandError> {
+    app.check_draft(&id)
+}
+
+#[tauri::command]
+pub async fn submit_draft(app: AppState<'_>, id: String) -> Result<SubmitView, CommandError> {
+    app.submit_draft(&id).await
+}
+
+#[tauri::command]
+pub fn outbox(app: AppState<'_>) -> Result<OutboxView, CommandError> {
+    app.outbox()
 }

@@ -172,6 +172,17 @@ fn main() {
             commands::vault_upload,
             commands::vault_delete_uploaded,
             commands::vault_reset,
+            commands::services,
+            commands::save_draft,
+            commands::drafts,
+            commands::draft,
+            commands::delete_draft,
+            commands::save_template,
+            commands::templates,
+            commands::draft_from_template,
+            commands::check_draft,
+            commands::submit_draft,
+            commands::outbox,
         ])
         .setup(move |tauri_app| {
             let handle = tauri_app.handle().clone();

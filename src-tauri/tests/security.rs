@@ -79,6 +79,17 @@ fn the_main_window_may_call_only_the_apps_own_commands() {
         "allow-vault-upload",
         "allow-vault-delete-uploaded",
         "allow-vault-reset",
+        "allow-services",
+        "allow-save-draft",
+        "allow-drafts",
+        "allow-draft",
+        "allow-delete-draft",
+        "allow-save-template",
+        "allow-templates",
+        "allow-draft-from-template",
+        "allow-check-draft",
+        "allow-submit-draft",
+        "allow-outbox",
     ]
     .map(str::to_owned)
     .to_vec();

@@ -13,22 +13,29 @@ import { getCurrentWebview } from '@tauri-apps/api/webview';
 import {
   EVENT_CHANGED,
   EVENT_OPEN_APPLICATION,
+  EVENT_OUTBOX_CHANGED,
   EVENT_SESSION,
   EVENT_SYNC,
   EVENT_UPLOAD_PROGRESS,
   EVENT_VAULT_CHANGED,
   EVENT_VAULT_IMPORTED,
   type ApplicationDetailView,
+  type CatalogView,
   type ChangedEvent,
   type CommandError,
   type DashboardView,
   type DocumentKindCode,
+  type DraftInput,
+  type DraftView,
   type ErrorCode,
   type ExportView,
+  type FieldProblemView,
   type ImportReport,
   type OpenApplicationEvent,
+  type OutboxView,
   type ScanView,
   type SessionView,
+  type SubmitView,
   type SyncView,
   type UploadProgressEvent,
   type VaultView,
@@ -39,6 +46,7 @@ export type * from './types';
 export {
   EVENT_CHANGED,
   EVENT_OPEN_APPLICATION,
+  EVENT_OUTBOX_CHANGED,
   EVENT_SESSION,
   EVENT_SYNC,
   EVENT_UPLOAD_PROGRESS,
@@ -209,6 +217,68 @@ export function vaultReset(): Promise<VaultView> {
   return call('vault_reset');
 }
 
+/**
+ * The service catalog: from the portal when it answers, otherwise the cached one with `online`
+ * false (it rejects with `offline` only when nothing is cached yet).
+ */
+export function services(): Promise<CatalogView> {
+  return call('services');
+}
+
+/** Saves a draft as the person types; without `id` it starts a new one. */
+export function saveDraft(draft: DraftInput): Promise<DraftView> {
+  return call('save_draft', { draft });
+}
+
+/** The drafts, last saved first. */
+export function drafts(): Promise<DraftView[]> {
+  return call('drafts');
+}
+
+/** One draft or template. */
+export function draft(id: string): Promise<DraftView> {
+  return call('draft', { id });
+}
+
+/** Deletes a draft or template. */
+export async function deleteDraft(id: string): Promise<void> {
+  await call<null>('delete_draft', { id });
+}
+
+/** Saves a draft's form as a template under `name` (a blank name is refused as `invalid`). */
+export function saveTemplate(id: string, name: string): Promise<DraftView> {
+  return call('save_template', { id, name });
+}
+
+/** The templates, last saved first. */
+export function templates(): Promise<DraftView[]> {
+  return call('templates');
+}
+
+/** Starts a new draft filled from a template. */
+export function draftFromTemplate(id: string): Promise<DraftView> {
+  return call('draft_from_template', { id });
+}
+
+/** Every problem of a draft, found locally with the portal's own rules; works offline. */
+export function checkDraft(id: string): Promise<FieldProblemView[]> {
+  return call('check_draft', { id });
+}
+
+/**
+ * Submits a draft: uploads its scans that are not on the portal yet, then queues it in the
+ * outbox. Resolves with the problems instead when the form does not pass; rejects with
+ * `offline` when a scan still has to be uploaded and the portal cannot be reached.
+ */
+export function submitDraft(id: string): Promise<SubmitView> {
+  return call('submit_draft', { id });
+}
+
+/** The outbox, oldest submission first. */
+export function outbox(): Promise<OutboxView> {
+  return call('outbox');
+}
+
 async function on<T>(event: string, handler: (payload: T) => void): Promise<Unlisten> {
   const unlisten = await listen<T>(event, (message) => handler(message.payload));
 
@@ -254,6 +324,11 @@ export function onUploadProgress(handler: (event: UploadProgressEvent) => void):
 /** The vault's contents changed; the payload is the whole new view. */
 export function onVaultChanged(handler: (view: VaultView) => void): Promise<Unlisten> {
   return on(EVENT_VAULT_CHANGED, handler);
+}
+
+/** An outbox item was added or changed state; the payload is the whole outbox. */
+export function onOutboxChanged(handler: (view: OutboxView) => void): Promise<Unlisten> {
+  return on(EVENT_OUTBOX_CHANGED, handler);
 }
 
 /**
