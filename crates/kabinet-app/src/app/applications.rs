@@ -467,3 +467,50 @@ async fn run_sender(app: Weak<App>, client: PortalClient, outbox: Outbox, wake: 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use kabinet_core::outbox::SentApplication;
+
+    use super::*;
+
+    fn item(state: OutboxState) -> OutboxItem {
+        OutboxItem {
+            id: "item".to_owned(),
+            draft_id: "draft".to_owned(),
+            service_code: "snils".to_owned(),
+            state,
+            attempts: 1,
+            due_at: 1_700_000_000_000,
+            created_at: 1_700_000_000_000,
+            application: None,
+            problems: Vec::new(),
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn the_window_gets_each_state_in_a_tagged_shape() {
+        let sent = OutboxItem {
+            application: Some(SentApplication { id: "a1".to_owned(), number: "N-1".to_owned() }),
+            ..item(OutboxState::Sent)
+        };
+        let view = item_view(&sent, None);
+        assert_eq!(
+            serde_json::to_value(&view.state).unwrap(),
+            serde_json::json!({ "state": "sent", "number": "N-1", "application_id": "a1" }),
+            "the UI switches on `state` and reads the number beside it"
+        );
+        assert_eq!(view.service_title, "snils", "without a catalog the code stands in");
+        assert!(view.next_attempt_at.is_none(), "a sent item is not retried");
+
+        let queued = item_view(&item(OutboxState::Queued), None);
+        assert_eq!(queued.next_attempt_at.as_deref(), Some("2023-11-14T22:13:20Z"));
+
+        let broken = item_view(&item(OutboxState::Sent), None);
+        assert!(
+            matches!(broken.state, OutboxStateView::Failed { .. }),
+            "a sent item without its application is shown as a failure, not as sent"
+        );
+    }
+}
