@@ -625,6 +625,18 @@ async fn offline_the_catalog_and_the_checks_still_work_and_drafts_wait_in_the_ou
     let problems = app.check_draft(&draft.id).expect("checks need no portal");
     assert_eq!(problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), ["phone"]);
 
+    // A filled form kept as a template starts new drafts, offline too.
+    let template = app.save_template(&draft.id, "  Для СНИЛС  ").unwrap();
+    assert_eq!(template.name.as_deref(), Some("Для СНИЛС"));
+    assert_eq!(app.save_template(&draft.id, " ").unwrap_err().code, ErrorCode::Invalid);
+    assert_eq!(app.templates().unwrap().len(), 1);
+    let copy = app.draft_from_template(&template.id).unwrap();
+    assert_ne!(copy.id, draft.id);
+    assert_eq!((copy.answers, copy.name), (app.draft(&draft.id).unwrap().answers, None));
+    assert_eq!(app.draft_from_template(&draft.id).unwrap_err().code, ErrorCode::NotFound);
+    app.delete_draft(&copy.id).unwrap();
+    assert_eq!(app.drafts().unwrap().len(), 1, "templates are not drafts");
+
     // A scan that is not on the portal yet cannot be named by a queued request.
     let input = draft_input(Some(draft.id.clone()), snils_answers(1), vec![scan.id.clone()]);
     app.save_draft(input).unwrap();
