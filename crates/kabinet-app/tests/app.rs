@@ -129,19 +129,24 @@ mod tempdir {
     }
 }
 
+/// A sandbox on `listen` keeping its data in `storage`.
+async fn sandbox(listen: std::net::SocketAddr, storage: Storage) -> RunningSandbox {
+    kabinet_sandbox::start(Options {
+        listen,
+        storage,
+        speed: Speed::Standard,
+        workflow: Workflow::Manual,
+        admin_token: Some("admin".to_owned()),
+        clock: Arc::new(SystemClock),
+        adjust: Some(Box::new(|config| config.poll_interval = Duration::from_secs(1))),
+    })
+    .await
+    .unwrap()
+}
+
 impl Setup {
     async fn new(name: &str) -> Self {
-        let sandbox = kabinet_sandbox::start(Options {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            storage: Storage::Memory,
-            speed: Speed::Standard,
-            workflow: Workflow::Manual,
-            admin_token: Some("admin".to_owned()),
-            clock: Arc::new(SystemClock),
-            adjust: Some(Box::new(|config| config.poll_interval = Duration::from_secs(1))),
-        })
-        .await
-        .unwrap();
+        let sandbox = sandbox("127.0.0.1:0".parse().unwrap(), Storage::Memory).await;
         Self { sandbox, data: tempdir::Dir::new(name), secrets: Arc::new(MemoryStore::new()) }
     }
 
@@ -662,4 +667,69 @@ async fn offline_the_catalog_and_the_checks_still_work_and_drafts_wait_in_the_ou
     assert!(deferred, "the sender tried, and the item is queued again for later");
     let view = app.outbox().unwrap();
     assert!(view.items[0].next_attempt_at.is_some(), "the window can say when it is retried");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_queued_while_the_portal_is_down_is_sent_once_when_it_is_back() {
+    use kabinet_app::ipc::forms::{OutboxStateView, SubmitView};
+    use kabinet_app::ipc::vault::{DocumentKindCode, ImportOutcome};
+
+    let data = tempdir::Dir::new("apply-back");
+    let portal_data = data.0.join("portal");
+    std::fs::create_dir_all(&portal_data).unwrap();
+    let first = sandbox("127.0.0.1:0".parse().unwrap(), Storage::Dir(portal_data.clone())).await;
+    let listen: std::net::SocketAddr =
+        Url::parse(&first.url).unwrap().socket_addrs(|| None).unwrap()[0];
+    let setup = Setup { sandbox: first, data, secrets: Arc::new(MemoryStore::new()) };
+    let recorder = Arc::new(Recorder::default());
+    let app = setup.app(Arc::new(AgentBrowser), recorder.clone()).await;
+    app.sign_in().await.unwrap();
+    let before = app.refresh().await.unwrap().applications.len();
+    app.services().await.unwrap();
+
+    // The passport scan went up earlier, so the draft names a document the portal has.
+    let files = setup.data.0.join("incoming");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join("Паспорт.jpg"), photo(800, 600)).unwrap();
+    let report = app.import_paths(vec![files.join("Паспорт.jpg")]).await.unwrap();
+    let [ImportOutcome::Imported { scan, .. }] = &report.items[..] else {
+        panic!("the scan is imported: {report:?}");
+    };
+    app.set_scan_kind(scan.id.clone(), DocumentKindCode::Passport).await.unwrap();
+    app.upload_scan(scan.id.clone()).await.unwrap();
+
+    let Setup { sandbox: first, data, secrets } = setup;
+    first.shutdown().await;
+    let input = draft_input(None, snils_answers(5), vec![scan.id.clone()]);
+    let draft = app.save_draft(input).unwrap();
+    let SubmitView::Queued { item } = app.submit_draft(&draft.id).await.unwrap() else {
+        panic!("a passing form is queued offline");
+    };
+    let tried = eventually(Duration::from_secs(20), || {
+        app.outbox().unwrap().items.iter().any(|i| i.id == item.id && i.attempts >= 1)
+    })
+    .await;
+    assert!(tried, "the sender tried while the portal was down");
+
+    // The portal comes back on the same address with the same data.
+    let _back = sandbox(listen, Storage::Dir(portal_data)).await;
+    let _keep = (data, secrets);
+    let settled = eventually(Duration::from_secs(40), || {
+        !matches!(
+            outbox_state(&app, &item.id),
+            Some(OutboxStateView::Queued | OutboxStateView::Sending)
+        )
+    })
+    .await;
+    assert!(
+        settled,
+        "the item is sent once the portal answers: {:?}",
+        outbox_state(&app, &item.id)
+    );
+    let Some(OutboxStateView::Sent { application_id, .. }) = outbox_state(&app, &item.id) else {
+        panic!("the portal accepted it: {:?}", outbox_state(&app, &item.id));
+    };
+    let after = app.refresh().await.unwrap().applications;
+    assert_eq!(after.len(), before + 1, "exactly one new application");
+    assert!(after.iter().any(|a| a.id == application_id));
 }
