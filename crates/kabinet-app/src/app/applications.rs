@@ -292,6 +292,9 @@ impl App {
                 message: "Услуга не найдена в каталоге; обновите каталог".to_owned(),
             })]);
         };
+        // TODO(clock): the app reads the system clock here and in the sender, like the rest of
+        // `App`; an injected clock would let date checks and the sender's waits test without
+        // the real time.
         let today = kabinet_api::forms::portal_date(time::OffsetDateTime::now_utc());
         let problems = kabinet_api::validate_answers(&service.form, &draft.content.answers, today)
             .map_err(|err| CommandError {
