@@ -6,11 +6,15 @@ import type {
   DocumentKindCode,
   ErrorCode,
   MediaKind,
+  OutboxStateView,
   RefusalCode,
   SessionStatus,
   StatusCode,
 } from '$lib/backend';
 import type { VaultAction } from '$lib/documents/vault.svelte';
+
+/** Where an outbox item stands. */
+export type OutboxState = OutboxStateView['state'];
 
 /** Every status, in the order the filter shows them. */
 export type StatusLabels = Record<StatusCode, string>;
@@ -56,6 +60,8 @@ export const ru = {
     navLabel: 'Основное меню',
     myApplications: 'Мои заявления',
     myDocuments: 'Мои документы',
+    newApplication: 'Новое заявление',
+    outbox: 'Исходящие',
     languageLabel: 'Язык интерфейса',
     signOut: 'Выйти',
     signingOut: 'Выходим…',
@@ -343,6 +349,65 @@ export const ru = {
       reset: 'Не удалось сбросить локальные данные.',
     } satisfies Record<VaultAction, string> as Record<VaultAction, string>,
     notFound: 'Скан или документ не найден: возможно, он уже удалён.',
+  },
+  applications: {
+    newTitle: 'Новое заявление',
+    newDocumentTitle: 'Новое заявление — Kabinet',
+    catalogIntro:
+      'Выберите услугу. Заявление сохранится как черновик, и его можно заполнять постепенно.',
+    catalogOffline:
+      'Нет связи с порталом: показан сохранённый перечень услуг. Он может быть устаревшим.',
+    catalogFailed: 'Не удалось загрузить перечень услуг.',
+    department: 'Ведомство',
+    fee: 'Госпошлина',
+    free: 'бесплатно',
+    rubles: (kopecks: number) =>
+      `${(kopecks / 100).toLocaleString('ru-RU', { maximumFractionDigits: 2 })} ₽`,
+    processing: 'Срок',
+    workingDays: (days: number) =>
+      `до ${days} ${plural(days, 'рабочего дня', 'рабочих дней', 'рабочих дней')}`,
+    choose: 'Заполнить заявление',
+    creating: 'Создаётся черновик…',
+    createFailed: 'Не удалось создать черновик.',
+    formDocumentTitle: (service: string) => `${service} — Kabinet`,
+    draftFailed: 'Не удалось открыть черновик.',
+    requiredMark: 'обязательно',
+    choosePlaceholder: 'Выберите',
+    attachmentsTitle: 'Документы',
+    attachmentsHint: 'Выберите сканы из раздела «Мои документы».',
+    noScan: 'Скан не выбран',
+    noScans: 'В разделе «Мои документы» пока нет сканов.',
+    saving: 'Сохраняется…',
+    saved: 'Сохранено',
+    saveFailed: 'Не удалось сохранить черновик.',
+    check: 'Проверить',
+    checking: 'Проверяется…',
+    checkFailed: 'Не удалось проверить заявление.',
+    clean: 'Ошибок не найдено. Заявление можно отправлять.',
+    submit: 'Отправить',
+    submitting: 'Отправляется…',
+    submitFailed: 'Не удалось отправить заявление.',
+    submitOffline:
+      'Нет связи с порталом, а сканы нужно загрузить до отправки. Заявление сохранено как черновик: отправьте его, когда связь появится.',
+    problemsTitle: (count: number) =>
+      `${plural(count, 'Найдена', 'Найдены', 'Найдено')} ${count} ${plural(count, 'ошибка', 'ошибки', 'ошибок')}`,
+    outboxTitle: 'Исходящие',
+    outboxDocumentTitle: 'Исходящие — Kabinet',
+    outboxIntro: 'Отправленные заявления и те, что ждут отправки.',
+    outboxEmpty: 'Отправленных заявлений пока нет.',
+    outboxFailed: 'Не удалось загрузить исходящие.',
+    states: {
+      queued: 'В очереди на отправку',
+      sending: 'Отправляется',
+      sent: 'Отправлено',
+      needs_fix: 'Нужно исправить',
+      failed: 'Не принято',
+    } satisfies Record<OutboxState, string> as Record<OutboxState, string>,
+    number: 'Номер заявления',
+    reason: 'Причина',
+    failedExplained: 'Портал не принял заявление. Подайте его заново или обратитесь в поддержку.',
+    fixDraft: 'Исправить черновик',
+    submittedAt: 'Подано',
   },
   units: {
     bytes: 'Б',

@@ -1,0 +1,205 @@
+/**
+ * One draft application as its form screen knows it: the service and its fields, the answers
+ * and attached scans, whether they are saved, and the problems the last check or submission
+ * found. Answers are saved a moment after the person stops typing, and always before a check
+ * or a submission, so that the core checks what the screen shows.
+ */
+import * as backend from '$lib/backend';
+import type {
+  AttachmentView,
+  CommandError,
+  DraftView,
+  FieldProblemView,
+  ScanView,
+  ServiceView,
+} from '$lib/backend';
+
+import { formFields, type FormField } from './schema';
+
+/** Where saving the answers stands. */
+export type SaveState = 'idle' | 'saving' | 'saved' | 'failed';
+
+/** What the person asked for last, which the screen words a failure by. */
+export type DraftAction = 'load' | 'save' | 'check' | 'submit';
+
+/** A command that failed. */
+export interface DraftFailure {
+  action: DraftAction;
+  error: CommandError;
+}
+
+/** How a check or a submission ended, for the screen to move the focus. */
+export type Outcome = 'clean' | 'problems' | 'queued' | 'failed';
+
+/** The problems' field name for an attachment of this kind, as the core names it. */
+export function attachmentField(attachment: AttachmentView): string {
+  return `attachments/${attachment.kind}`;
+}
+
+export class DraftForm {
+  /** The draft as last saved. */
+  draft = $state<DraftView | null>(null);
+  /** The service the draft is for. */
+  service = $state<ServiceView | null>(null);
+  /** The answers, by property name. */
+  answers = $state<Record<string, unknown>>({});
+  /** The scan chosen for each attachment, by attachment kind. */
+  attached = $state<Record<string, string>>({});
+  /** The vault's scans to choose from. */
+  scans = $state<ScanView[]>([]);
+  /** Every problem the last check or submission found. */
+  problems = $state<FieldProblemView[]>([]);
+  /** Whether a check found nothing to fix. */
+  checkedClean = $state(false);
+  saveState = $state<SaveState>('idle');
+  busy = $state<'check' | 'submit' | null>(null);
+  failure = $state<DraftFailure | null>(null);
+
+  /** The form's questions, in order. */
+  readonly fields: FormField[] = $derived(this.service ? formFields(this.service.form) : []);
+
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #saving: Promise<void> = Promise.resolve();
+  readonly #delay: number;
+
+  /** @param autosaveDelay how long after the last change the answers are saved, in ms */
+  constructor(autosaveDelay = 800) {
+    this.#delay = autosaveDelay;
+  }
+
+  /** Loads the draft, its service and the vault's scans. */
+  async load(id: string): Promise<void> {
+    this.failure = null;
+    try {
+      const [draft, catalog] = await Promise.all([backend.draft(id), backend.services()]);
+      this.draft = draft;
+      this.answers = { ...draft.answers };
+      this.service = catalog.services.find((s) => s.code === draft.service_code) ?? null;
+      if (!this.service) throw { code: 'not_found', message: `no service ${draft.service_code}` };
+    } catch (error) {
+      this.failure = { action: 'load', error: backend.toCommandError(error) };
+      return;
+    }
+
+    // Without the vault the form still works; only scans cannot be chosen.
+    try {
+      this.scans = (await backend.vault()).scans;
+    } catch {
+      this.scans = [];
+    }
+    this.attached = this.#attachedByKind(this.draft.scan_ids);
+  }
+
+  /** Matches the draft's scans to the service's attachments by what each scan shows. */
+  #attachedByKind(scanIds: readonly string[]): Record<string, string> {
+    const attached: Record<string, string> = {};
+    for (const id of scanIds) {
+      const scan = this.scans.find((s) => s.id === id);
+      const attachment = this.service?.attachments.find(
+        (a) => !(a.kind in attached) && (!scan || a.kind === scan.kind),
+      );
+      if (attachment) attached[attachment.kind] = id;
+    }
+    return attached;
+  }
+
+  /** The problems of one field. */
+  problemsOf(field: string): FieldProblemView[] {
+    return this.problems.filter((problem) => problem.field === field);
+  }
+
+  /** Changes one answer and saves it soon; an emptied text is no answer at all. */
+  answer(name: string, value: unknown): void {
+    const answers = { ...this.answers };
+    if (value === '' || value === undefined) delete answers[name];
+    else answers[name] = value;
+    this.answers = answers;
+    this.#schedule();
+  }
+
+  /** Chooses the scan for an attachment (an empty id removes it) and saves soon. */
+  attach(kind: string, scanId: string): void {
+    const attached = { ...this.attached };
+    if (scanId) attached[kind] = scanId;
+    else delete attached[kind];
+    this.attached = attached;
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    this.checkedClean = false;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.save(), this.#delay);
+  }
+
+  /** Saves now what was changed; saves run one after another, never overlapping. */
+  save(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#saving = this.#saving.then(() => this.#persist());
+    return this.#saving;
+  }
+
+  async #persist(): Promise<void> {
+    const draft = this.draft;
+    if (!draft) return;
+    this.saveState = 'saving';
+    try {
+      this.draft = await backend.saveDraft({
+        id: draft.id,
+        service_code: draft.service_code,
+        answers: $state.snapshot(this.answers),
+        scan_ids: Object.values(this.attached),
+      });
+      this.saveState = 'saved';
+      if (this.failure?.action === 'save') this.failure = null;
+    } catch (error) {
+      this.saveState = 'failed';
+      this.failure = { action: 'save', error: backend.toCommandError(error) };
+    }
+  }
+
+  /** Saves, then checks the whole draft and keeps every problem found. */
+  async check(): Promise<Outcome> {
+    return this.#run('check', async (id) => {
+      this.problems = await backend.checkDraft(id);
+      this.checkedClean = this.problems.length === 0;
+      return this.checkedClean ? 'clean' : 'problems';
+    });
+  }
+
+  /** Saves, then submits: either the problems come back or the draft is queued to be sent. */
+  async submit(): Promise<Outcome> {
+    return this.#run('submit', async (id) => {
+      const result = await backend.submitDraft(id);
+      if (result.outcome === 'queued') {
+        this.problems = [];
+        return 'queued';
+      }
+      this.problems = result.problems;
+      return 'problems';
+    });
+  }
+
+  async #run(action: 'check' | 'submit', step: (id: string) => Promise<Outcome>) {
+    if (!this.draft || this.busy) return 'failed';
+    this.busy = action;
+    this.failure = null;
+    this.checkedClean = false;
+    try {
+      await this.save();
+      if (this.saveState === 'failed') return 'failed';
+      return await step(this.draft.id);
+    } catch (error) {
+      this.failure = { action, error: backend.toCommandError(error) };
+      return 'failed';
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /** Saves at once what is still waiting to be saved, when the screen goes away. */
+  dispose(): void {
+    if (this.#timer !== undefined) void this.save();
+  }
+}
