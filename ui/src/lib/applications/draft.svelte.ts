@@ -16,8 +16,8 @@ import type {
 
 import { formFields, type FormField } from './schema';
 
-/** Where saving the answers stands. */
-export type SaveState = 'idle' | 'saving' | 'saved' | 'failed';
+/** Where saving the answers stands; `pending` means changed, to be saved in a moment. */
+export type SaveState = 'idle' | 'pending' | 'saving' | 'saved' | 'failed';
 
 /** What the person asked for last, which the screen words a failure by. */
 export type DraftAction = 'load' | 'save' | 'check' | 'submit';
@@ -70,8 +70,14 @@ export class DraftForm {
   /** Loads the draft, its service and the vault's scans. */
   async load(id: string): Promise<void> {
     this.failure = null;
+    // Without the vault the form still works; only scans cannot be chosen.
+    const scans = backend.vault().then(
+      (view) => view.scans,
+      () => [],
+    );
     try {
       const [draft, catalog] = await Promise.all([backend.draft(id), backend.services()]);
+      this.scans = await scans;
       this.draft = draft;
       this.answers = { ...draft.answers };
       this.service = catalog.services.find((s) => s.code === draft.service_code) ?? null;
@@ -81,12 +87,6 @@ export class DraftForm {
       return;
     }
 
-    // Without the vault the form still works; only scans cannot be chosen.
-    try {
-      this.scans = (await backend.vault()).scans;
-    } catch {
-      this.scans = [];
-    }
     this.attached = this.#attachedByKind(this.draft.scan_ids);
   }
 
@@ -128,6 +128,7 @@ export class DraftForm {
 
   #schedule(): void {
     this.checkedClean = false;
+    this.saveState = 'pending';
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.save(), this.#delay);
   }
@@ -151,7 +152,8 @@ export class DraftForm {
         answers: $state.snapshot(this.answers),
         scan_ids: Object.values(this.attached),
       });
-      this.saveState = 'saved';
+      // A change made while this save was under way is not in it: it is still to be saved.
+      this.saveState = this.#timer === undefined ? 'saved' : 'pending';
       if (this.failure?.action === 'save') this.failure = null;
     } catch (error) {
       this.saveState = 'failed';

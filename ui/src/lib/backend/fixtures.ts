@@ -6,11 +6,18 @@
 import type {
   ApplicationDetailView,
   ApplicationView,
+  CatalogView,
   DashboardView,
+  DraftView,
+  FieldProblemView,
   ImportReport,
+  OutboxItemView,
+  OutboxStateView,
+  OutboxView,
   PortalDocumentView,
   RefusalView,
   ScanView,
+  ServiceView,
   SessionStatus,
   SessionView,
   SyncView,
@@ -283,5 +290,145 @@ export function importReport(): ImportReport {
       },
     ],
     error: null,
+  };
+}
+
+/**
+ * A service whose form has one question of each kind the form screen renders (text with a
+ * check, a date, a choice, a checkbox that must be ticked), listed out of `x-order` on purpose,
+ * and a required passport scan.
+ */
+export function serviceView(): ServiceView {
+  return {
+    code: 'passport-replace',
+    title: 'Замена паспорта гражданина РФ',
+    department: 'МВД России',
+    description: 'Замена паспорта по достижении 20 или 45 лет',
+    fee_kopecks: 150_000,
+    processing_days: 10,
+    form: {
+      type: 'object',
+      title: 'Замена паспорта',
+      'x-order': ['full_name', 'birth_date', 'reason', 'consent'],
+      required: ['full_name', 'birth_date', 'reason', 'consent'],
+      properties: {
+        consent: {
+          type: 'boolean',
+          const: true,
+          title: 'Согласие на обработку персональных данных',
+          description: 'Без согласия ведомство не сможет рассмотреть заявление',
+        },
+        reason: {
+          type: 'string',
+          title: 'Причина замены',
+          description: 'Выберите, почему нужен новый паспорт',
+          oneOf: [
+            { const: 'age', title: 'Достижение возраста' },
+            { const: 'name', title: 'Смена фамилии' },
+          ],
+        },
+        birth_date: {
+          type: 'string',
+          title: 'Дата рождения',
+          description: 'Как в паспорте',
+          'x-check': 'past_date',
+        },
+        full_name: {
+          type: 'string',
+          title: 'Фамилия, имя, отчество',
+          description: 'Полностью, как в паспорте',
+          maxLength: 200,
+        },
+      },
+    },
+    attachments: [
+      {
+        kind: 'passport',
+        title: 'Скан паспорта',
+        description: 'Разворот с фотографией',
+        formats: ['pdf', 'jpeg'],
+        max_size: 2 * 1024 * 1024,
+        required: true,
+      },
+    ],
+  };
+}
+
+/** The catalog: {@link serviceView} and a free service, confirmed by the portal. */
+export function catalogView(online = true): CatalogView {
+  return {
+    services: [
+      serviceView(),
+      {
+        code: 'snils-statement',
+        title: 'Выписка из лицевого счёта СНИЛС',
+        department: 'Социальный фонд России',
+        description: 'Сведения о стаже и взносах',
+        fee_kopecks: 0,
+        processing_days: 1,
+        form: { type: 'object', properties: {}, 'x-order': [] },
+        attachments: [],
+      },
+    ],
+    online,
+  };
+}
+
+/** A draft for {@link serviceView}, with a name filled in and nothing else. */
+export function draftView(
+  answers: Record<string, unknown> = { full_name: 'Иванов Иван Иванович' },
+): DraftView {
+  return {
+    id: 'draft-1',
+    service_code: 'passport-replace',
+    answers,
+    scan_ids: [],
+    name: null,
+    updated_at: '2026-03-06T10:00:00Z',
+  };
+}
+
+/** The problems the core finds in {@link draftView}: two questions and the missing scan. */
+export function draftProblems(): FieldProblemView[] {
+  return [
+    { field: 'birth_date', code: 'required', message: 'Укажите дату рождения' },
+    { field: 'consent', code: 'required', message: 'Без согласия заявление не принять' },
+    {
+      field: 'attachments/passport',
+      code: 'missing_attachment',
+      message: 'Приложите скан паспорта',
+    },
+  ];
+}
+
+/** An outbox item for {@link serviceView} in the given state. */
+export function outboxItemView(id: string, state: OutboxStateView): OutboxItemView {
+  return {
+    id,
+    draft_id: `draft-of-${id}`,
+    service_code: 'passport-replace',
+    service_title: 'Замена паспорта гражданина РФ',
+    state,
+    attempts: state.state === 'queued' ? 0 : 1,
+    next_attempt_at: null,
+    created_at: '2026-03-06T10:00:00Z',
+  };
+}
+
+/** An outbox with one item in every state. */
+export function outboxView(): OutboxView {
+  return {
+    items: [
+      outboxItemView('out-1', { state: 'queued' }),
+      outboxItemView('out-2', { state: 'sending' }),
+      outboxItemView('out-3', { state: 'sent', number: '7777-0001', application_id: 'app-9' }),
+      outboxItemView('out-4', {
+        state: 'needs_fix',
+        problems: [
+          { field: 'birth_date', code: 'date_in_future', message: 'Дата ещё не наступила' },
+        ],
+      }),
+      outboxItemView('out-5', { state: 'failed', reason: 'service_closed' }),
+    ],
   };
 }

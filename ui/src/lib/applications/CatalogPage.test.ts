@@ -1,0 +1,65 @@
+import { cleanup, render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { catalogView, draftView } from '$lib/backend/fixtures';
+import { clearBackend, mockBackend } from '$lib/backend/mock';
+import { i18n } from '$lib/i18n/locale.svelte';
+
+import CatalogPage from './CatalogPage.svelte';
+
+/** The element at `index`, failing the test when there is none. */
+function at<T>(list: readonly T[], index: number): T {
+  const item = list[index];
+  if (item === undefined) throw new Error(`nothing at ${index}`);
+  return item;
+}
+
+beforeEach(() => {
+  i18n.set('ru');
+});
+
+afterEach(() => {
+  cleanup();
+  clearBackend();
+});
+
+describe('CatalogPage', () => {
+  it('lists the services with department, fee and time, and creates a draft for the one chosen', async () => {
+    const user = userEvent.setup();
+    const calls = mockBackend({
+      services: () => catalogView(),
+      save_draft: () => ({ ...draftView({}), id: 'draft-7' }),
+    });
+    const onCreated = vi.fn();
+    render(CatalogPage, { onCreated });
+
+    const services = await screen.findAllByTestId('service');
+    expect(services).toHaveLength(2);
+    expect(services[0]).toHaveTextContent('Замена паспорта гражданина РФ');
+    expect(services[0]).toHaveTextContent('МВД России');
+    expect(within(at(services, 0)).getByTestId('service-fee')).toHaveTextContent(/1\s500 ₽/);
+    expect(services[0]).toHaveTextContent('до 10 рабочих дней');
+    expect(within(at(services, 1)).getByTestId('service-fee')).toHaveTextContent('бесплатно');
+    expect(services[1]).toHaveTextContent('до 1 рабочего дня');
+    expect(screen.queryByTestId('catalog-offline')).not.toBeInTheDocument();
+
+    const choose = within(at(services, 0)).getByRole('button', { name: 'Заполнить заявление' });
+    expect(choose, 'the button says which service it is for').toHaveAccessibleDescription(
+      'Замена паспорта гражданина РФ',
+    );
+    await user.click(choose);
+
+    await waitFor(() => expect(onCreated).toHaveBeenCalledWith('draft-7'));
+    expect(calls.find((call) => call.command === 'save_draft')?.args).toEqual({
+      draft: { id: null, service_code: 'passport-replace', answers: {}, scan_ids: [] },
+    });
+  });
+
+  it('says when the catalog is the saved copy', async () => {
+    mockBackend({ services: () => catalogView(false) });
+    render(CatalogPage, { onCreated: vi.fn() });
+
+    expect(await screen.findByTestId('catalog-offline')).toHaveTextContent('Нет связи с порталом');
+  });
+});
