@@ -2,6 +2,7 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/svelt
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
+import type { ResolvedPathname } from '$app/types';
 import { catalogView, draftView } from '$lib/backend/fixtures';
 import { clearBackend, mockBackend } from '$lib/backend/mock';
 import { i18n } from '$lib/i18n/locale.svelte';
@@ -14,6 +15,8 @@ function at<T>(list: readonly T[], index: number): T {
   if (item === undefined) throw new Error(`nothing at ${index}`);
   return item;
 }
+
+const draftHref = (id: string) => `/draft?id=${id}` as ResolvedPathname;
 
 beforeEach(() => {
   i18n.set('ru');
@@ -29,10 +32,11 @@ describe('CatalogPage', () => {
     const user = userEvent.setup();
     const calls = mockBackend({
       services: () => catalogView(),
+      drafts: () => [],
       save_draft: () => ({ ...draftView({}), id: 'draft-7' }),
     });
     const onCreated = vi.fn();
-    render(CatalogPage, { onCreated });
+    render(CatalogPage, { onCreated, draftHref });
 
     const services = await screen.findAllByTestId('service');
     expect(services).toHaveLength(2);
@@ -57,9 +61,41 @@ describe('CatalogPage', () => {
   });
 
   it('says when the catalog is the saved copy', async () => {
-    mockBackend({ services: () => catalogView(false) });
-    render(CatalogPage, { onCreated: vi.fn() });
+    mockBackend({ services: () => catalogView(false), drafts: () => [] });
+    render(CatalogPage, { onCreated: vi.fn(), draftHref });
 
     expect(await screen.findByTestId('catalog-offline')).toHaveTextContent('Нет связи с порталом');
+  });
+
+  it('lists the drafts to resume, and deletes one only once confirmed', async () => {
+    const user = userEvent.setup();
+    const calls = mockBackend({
+      services: () => catalogView(),
+      drafts: () => [draftView(), { ...draftView({}), id: 'draft-2' }],
+      delete_draft: () => null,
+    });
+    render(CatalogPage, { onCreated: vi.fn(), draftHref });
+
+    const items = await screen.findAllByTestId('draft-item');
+    expect(items).toHaveLength(2);
+    expect(at(items, 0)).toHaveTextContent('Замена паспорта гражданина РФ');
+    expect(within(at(items, 0)).getByRole('link', { name: 'Продолжить' })).toHaveAttribute(
+      'href',
+      '/draft?id=draft-1',
+    );
+
+    await user.click(within(at(items, 1)).getByRole('button', { name: 'Удалить' }));
+    const dialog = await screen.findByTestId('draft-delete-dialog');
+    expect(dialog).toHaveTextContent('Удалить черновик «Замена паспорта гражданина РФ»?');
+    expect(
+      calls.some((call) => call.command === 'delete_draft'),
+      'nothing is deleted before the person confirms',
+    ).toBe(false);
+
+    await user.click(screen.getByTestId('draft-delete-confirm'));
+
+    await waitFor(() => expect(screen.getAllByTestId('draft-item')).toHaveLength(1));
+    expect(calls.find((call) => call.command === 'delete_draft')?.args).toEqual({ id: 'draft-2' });
+    expect(screen.getByRole('heading', { name: 'Черновики' })).toHaveFocus();
   });
 });
