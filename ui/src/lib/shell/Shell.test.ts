@@ -1,4 +1,4 @@
-import { cleanup, render, screen } from '@testing-library/svelte';
+import { cleanup, render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { createRawSnippet } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -23,6 +23,8 @@ function renderShell(
   render(Shell, {
     homeHref: '/' as ResolvedPathname,
     documentsHref: '/documents' as ResolvedPathname,
+    newApplicationHref: '/new' as ResolvedPathname,
+    outboxHref: '/outbox' as ResolvedPathname,
     currentPath,
     onOpenApplication,
     onShowDocuments,
@@ -43,6 +45,22 @@ afterEach(() => {
 });
 
 describe('Shell', () => {
+  it('links to a new application and the outbox, marking the page shown', async () => {
+    renderShell({ session_state: () => sessionView('signed_in') }, vi.fn(), {
+      currentPath: '/outbox',
+    });
+
+    const navigation = screen.getByRole('navigation', { name: 'Основное меню' });
+    expect(
+      await within(navigation).findByRole('link', { name: 'Новое заявление' }),
+    ).toHaveAttribute('href', '/new');
+    const outbox = within(navigation).getByRole('link', { name: 'Исходящие' });
+    expect(outbox, 'the outbox is the page shown').toHaveAttribute('aria-current', 'page');
+    expect(within(navigation).getByRole('link', { name: 'Мои документы' })).not.toHaveAttribute(
+      'aria-current',
+    );
+  });
+
   it('shows the sign-in screen until the person is signed in', async () => {
     renderShell({ session_state: () => sessionView('signed_out') });
 
