@@ -88,7 +88,7 @@ describe('DraftPage', () => {
   it('saves the answers shortly after typing and says so', async () => {
     const user = userEvent.setup();
     // Long enough for all the changes below to fall within one pause.
-    const { calls } = open({}, 400);
+    const { calls } = open({}, 1000);
 
     await user.type(await screen.findByLabelText(/Фамилия/), ' мл.');
     const reason = screen.getByRole('combobox', { name: /Причина замены/ });
@@ -96,7 +96,15 @@ describe('DraftPage', () => {
     await user.click(screen.getByRole('checkbox', { name: /Согласие/ }));
     await user.selectOptions(screen.getByRole('combobox', { name: /Скан паспорта/ }), 'scan-2');
 
-    await waitFor(() => expect(screen.getByTestId('save-status')).toHaveTextContent('Сохранено'));
+    expect(
+      calls.some((call) => call.command === 'save_draft'),
+      'nothing is saved while the person is still typing',
+    ).toBe(false);
+    expect(screen.getByTestId('save-status')).toHaveTextContent('Сохраняется…');
+
+    await waitFor(() => expect(screen.getByTestId('save-status')).toHaveTextContent('Сохранено'), {
+      timeout: 5000,
+    });
     const saves = calls.filter((call) => call.command === 'save_draft');
     expect(saves.length, 'changes made without a pause are saved together').toBe(1);
     expect(at(saves, 0).args).toEqual({
