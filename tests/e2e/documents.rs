@@ -82,7 +82,7 @@ fn choose_in_file_dialog(display: &str, title: &str, path: &Path) -> Result<(), 
 }
 
 /// Waits until `script` returns true in the page.
-async fn until(app: &Session, script: &str, what: &str) -> Result<(), String> {
+pub async fn until(app: &Session, script: &str, what: &str) -> Result<(), String> {
     let deadline = Instant::now() + SCREEN;
     loop {
         if app.execute(script, json!([])).await? == json!(true) {

@@ -9,6 +9,7 @@
 //! Without the tools (Xvfb, tauri-driver, WebKitWebDriver) or outside `scripts/session` the
 //! run says so and is skipped, unless `KABINET_REQUIRE_E2E=1` makes that a failure.
 
+mod applications;
 mod documents;
 mod webdriver;
 
@@ -484,6 +485,9 @@ async fn end_to_end() -> Result<(), String> {
 
     // A phone photo of a passport page: added, viewed, uploaded, sealed on disk.
     documents::documents(&app, &mut record, &display).await?;
+
+    // A new application: the catalog, a checked draft, the outbox.
+    applications::applications(&app, &mut record).await?;
 
     // English.
     let switch = app.wait_for("[data-testid='language-switch-en']", SCREEN).await?;
