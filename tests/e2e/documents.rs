@@ -173,8 +173,8 @@ pub async fn documents(app: &Session, record: &mut Record, display: &str) -> Res
     app.execute_async(
         "const done = arguments[arguments.length - 1];\
          const img = document.querySelector(\"[data-testid='viewer-image']\");\
-         img.decode().then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))),\
-                           () => done(false));",
+         const frame = (then) => requestAnimationFrame(then);\
+         img.decode().then(() => frame(() => frame(() => done(true))), () => done(false));",
         json!([]),
     )
     .await?;

@@ -411,12 +411,17 @@ mod tests {
             "properties": {
                 "name": { "type": "string", "title": "Фамилия", "maxLength": 5 },
                 "snils": { "type": "string", "title": "СНИЛС", "x-check": "snils" },
-                "birth_date": { "type": "string", "title": "Дата рождения", "x-check": "past_date" },
+                "birth_date": {
+                    "type": "string", "title": "Дата рождения", "x-check": "past_date"
+                },
                 "children": { "type": "integer", "title": "Дети", "minimum": 0, "maximum": 20 },
                 "reason": {
                     "type": "string",
                     "title": "Причина",
-                    "oneOf": [{ "const": "lost", "title": "Утрата" }, { "const": "age", "title": "Возраст" }]
+                    "oneOf": [
+                        { "const": "lost", "title": "Утрата" },
+                        { "const": "age", "title": "Возраст" }
+                    ]
                 },
                 "consent": { "type": "boolean", "title": "Согласие", "const": true }
             }

@@ -320,7 +320,10 @@ impl LocalStore {
         match kabinet_seal::open(key, context.as_bytes(), sealed) {
             Ok(json) => serde_json::from_slice(&json).ok(),
             Err(err) => {
-                tracing::warn!(error = %err, "a cached entry does not open; it will be fetched again");
+                tracing::warn!(
+                    error = %err,
+                    "a cached entry does not open; it will be fetched again"
+                );
                 None
             }
         }

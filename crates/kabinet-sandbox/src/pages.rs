@@ -140,7 +140,10 @@ pub fn outbox(lang: Language, entries: &[OutboxEntry<'_>]) -> String {
         .iter()
         .map(|entry| {
             format!(
-                r#"<tr><td class="code">{code}</td><td>{body}<br><small>{to} · {at}</small></td></tr>"#,
+                concat!(
+                    r#"<tr><td class="code">{code}</td>"#,
+                    r#"<td>{body}<br><small>{to} · {at}</small></td></tr>"#
+                ),
                 code = escape(entry.code.unwrap_or("—")),
                 body = escape(entry.body),
                 to = escape(entry.recipient),
@@ -343,7 +346,10 @@ pub fn second_factor(
     };
     let demo = match &factor {
         Factor::OneTimeCode { outbox: Some(outbox), .. } => format!(
-            r#"<div class="demo" role="note"><p>{text} <a href="{href}" target="_blank">{link}</a></p></div>"#,
+            concat!(
+                r#"<div class="demo" role="note">"#,
+                r#"<p>{text} <a href="{href}" target="_blank">{link}</a></p></div>"#
+            ),
             text = lang.pick(
                 "Это демо-портал: SMS не отправляются, код лежит в исходящих сообщениях.",
                 "This is a demo portal: no SMS is sent, the code is in its outbox.",

@@ -555,7 +555,13 @@ async fn attachments_must_be_of_a_format_and_size_the_service_takes() {
         "phone": "+79990000001",
         "consent": true
     });
-    let with = |ids: Vec<&str>| json!({ "service_code": "driving_licence_replacement", "answers": answers, "document_ids": ids });
+    let with = |ids: Vec<&str>| {
+        json!({
+            "service_code": "driving_licence_replacement",
+            "answers": answers,
+            "document_ids": ids
+        })
+    };
 
     let reply =
         submit(&portal, token, "key-png", &with(vec![passport.as_str(), png_certificate.as_str()]))

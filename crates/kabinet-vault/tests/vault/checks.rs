@@ -83,7 +83,10 @@ fn broken_encrypted_empty_and_active_pdfs_are_refused() {
     ];
     let encrypted = pdf(
         &objects,
-        "/Encrypt 4 0 R /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>]",
+        concat!(
+            "/Encrypt 4 0 R ",
+            "/ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>]"
+        ),
     );
     let refusal = refused(vault.import("locked.pdf", &encrypted, 1).unwrap());
     assert_eq!(refusal.code, RefusalCode::PdfEncrypted, "{refusal:?}");
