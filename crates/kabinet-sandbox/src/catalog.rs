@@ -90,11 +90,7 @@ fn person() -> Vec<Question> {
         ("last_name", text("Фамилия", "Как в паспорте"), Need::Required),
         ("first_name", text("Имя", "Как в паспорте"), Need::Required),
         ("middle_name", text("Отчество", "Если есть"), Need::Optional),
-        (
-            "birth_date",
-            checked("Дата рождения", "В формате ГГГГ-ММ-ДД", Check::PastDate),
-            Need::Required,
-        ),
+        ("birth_date", checked("Дата рождения", "Как в паспорте", Check::PastDate), Need::Required),
     ]
 }
 
@@ -120,7 +116,7 @@ fn passport() -> Vec<Question> {
         ),
         (
             "passport_issued_on",
-            checked("Дата выдачи паспорта", "В формате ГГГГ-ММ-ДД", Check::PastDate),
+            checked("Дата выдачи паспорта", "Указана на второй странице паспорта", Check::PastDate),
             Need::Required,
         ),
     ]
@@ -409,12 +405,12 @@ fn driving_licence_replacement() -> Service {
         ),
         (
             "licence_issued_on",
-            checked("Дата выдачи удостоверения", "В формате ГГГГ-ММ-ДД", Check::PastDate),
+            checked("Дата выдачи удостоверения", "Указана в удостоверении", Check::PastDate),
             Need::Required,
         ),
         (
             "medical_certificate_on",
-            checked("Дата медицинского заключения", "В формате ГГГГ-ММ-ДД", Check::PastDate),
+            checked("Дата медицинского заключения", "Указана в заключении", Check::PastDate),
             Need::Required,
         ),
         (
