@@ -52,10 +52,6 @@ impl Cli {
     }
 }
 
-fn required(var: &str) -> bool {
-    std::env::var_os(var).is_some()
-}
-
 /// Every file below `dir`, read whole.
 fn files_below(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut found = Vec::new();
@@ -78,14 +74,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 async fn a_person_signs_in_watches_a_change_restarts_and_signs_out() {
     let (_, availability) = kabinet_keychain::open();
     if let Availability::MemoryOnly { reason } = &availability {
-        assert!(
-            !required("KABINET_REQUIRE_KEYCHAIN"),
-            "the keychain is required here but unavailable: {reason}"
-        );
-        eprintln!(
-            "NOT checking the CLI's keychain-backed flow ({reason}); run under scripts/session"
-        );
-        return;
+        panic!("there is no keychain ({reason}); run the tests under scripts/session");
     }
 
     let sandbox = kabinet_sandbox::start(Options {
@@ -146,7 +135,13 @@ async fn a_person_signs_in_watches_a_change_restarts_and_signs_out() {
     assert_eq!(pushed.status(), 204);
 
     let expected_body = format!("Заявление № {number}: Одобрено");
+    // The recording daemon of scripts/session. Freedesktop notifications are Linux's, so
+    // elsewhere delivery is not checked here.
     let notification_log = std::env::var_os("KABINET_NOTIFICATION_LOG").map(PathBuf::from);
+    assert!(
+        notification_log.is_some() || !cfg!(target_os = "linux"),
+        "KABINET_NOTIFICATION_LOG names no recording daemon; run the tests under scripts/session"
+    );
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut delivered = false;
     while Instant::now() < deadline && !delivered {
@@ -173,12 +168,7 @@ async fn a_person_signs_in_watches_a_change_restarts_and_signs_out() {
             );
             assert!(!recorded.contains("Иванов"), "notifications carry no personal data");
         }
-        None => {
-            assert!(!required("KABINET_REQUIRE_NOTIFICATIONS"), "no notification server");
-            eprintln!(
-                "NOT checking D-Bus delivery (no recording server); run under scripts/session"
-            );
-        }
+        None => eprintln!("not checking D-Bus delivery: this system has no D-Bus notifications"),
     }
     assert!(printed.contains(&expected_body), "watch printed the event: {printed}");
 

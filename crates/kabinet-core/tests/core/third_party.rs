@@ -25,15 +25,12 @@ impl Drop for Provider {
     }
 }
 
-fn start_provider() -> Option<Provider> {
+fn start_provider() -> Provider {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc-provider");
-    let installed = dir.join("node_modules/oidc-provider").exists();
-    let required = std::env::var_os("KABINET_REQUIRE_THIRD_PARTY").is_some();
-    if !installed {
-        assert!(!required, "tests/oidc-provider is not installed: run scripts/setup");
-        eprintln!("NOT checking a third-party provider: tests/oidc-provider is not installed");
-        return None;
-    }
+    assert!(
+        dir.join("node_modules/oidc-provider").exists(),
+        "tests/oidc-provider is not installed: run scripts/setup"
+    );
     let mut child = Command::new("node")
         .arg("provider.mjs")
         .current_dir(&dir)
@@ -47,7 +44,7 @@ fn start_provider() -> Option<Provider> {
         .expect("the provider prints its issuer");
     // Keep reading, so that the provider never writes into a closed pipe and dies of it.
     std::thread::spawn(move || lines.for_each(drop));
-    Some(Provider { child, issuer })
+    Provider { child, issuer }
 }
 
 /// A person at the provider's own pages: fills any login form, confirms any other form.
@@ -89,7 +86,7 @@ impl Browser for FormWalker {
 
 #[tokio::test]
 async fn the_client_signs_in_to_a_certified_third_party_provider() {
-    let Some(provider) = start_provider() else { return };
+    let provider = start_provider();
     let profile = PortalProfile {
         id: "third-party".to_owned(),
         issuer: Url::parse(&provider.issuer).unwrap(),

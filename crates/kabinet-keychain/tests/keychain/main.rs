@@ -1,7 +1,8 @@
 //! Integration tests of the keychain against the real platform store.
 //!
-//! Under `scripts/session` a private Secret Service runs and `KABINET_REQUIRE_KEYCHAIN=1` is
-//! set, so a missing keychain fails these tests instead of being reported and passed over.
+//! They need a keychain: on Linux a Secret Service on the session bus, which `scripts/session`
+//! starts privately (`./scripts/test` runs every test inside it). Without one they fail and say
+//! so; they never pass without having checked anything.
 
 mod availability;
 mod round_trip;
@@ -10,26 +11,19 @@ use std::sync::Arc;
 
 use kabinet_keychain::{Availability, SecretStore};
 
-/// Set by `scripts/session`: a missing keychain is then a failure.
-const REQUIRE_KEYCHAIN: &str = "KABINET_REQUIRE_KEYCHAIN";
-
-/// The real keychain, or `None` (after saying so) when there is none and none is required.
+/// The real keychain.
 ///
 /// # Panics
 ///
-/// When there is no keychain and `KABINET_REQUIRE_KEYCHAIN=1`.
-fn real_keychain(test: &str) -> Option<Arc<dyn SecretStore>> {
+/// When there is none: the test cannot check anything without it.
+fn real_keychain() -> Arc<dyn SecretStore> {
     let (store, availability) = kabinet_keychain::open();
     match availability {
-        Availability::Keychain => Some(store),
-        Availability::MemoryOnly { reason } => {
-            let required = std::env::var(REQUIRE_KEYCHAIN).is_ok_and(|value| value == "1");
-            assert!(!required, "{REQUIRE_KEYCHAIN}=1 but there is no keychain: {reason}");
-            eprintln!(
-                "{test}: NOT checking the real keychain ({reason}); run it under scripts/session"
-            );
-            None
-        }
+        Availability::Keychain => store,
+        Availability::MemoryOnly { reason } => panic!(
+            "there is no keychain ({reason}); run the tests under scripts/session, which starts \
+             a private one, or with ./scripts/test"
+        ),
     }
 }
 
