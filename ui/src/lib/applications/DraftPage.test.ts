@@ -8,6 +8,8 @@ import {
   draftProblems,
   draftView,
   outboxItemView,
+  returnedItemView,
+  templateView,
   vaultView,
 } from '$lib/backend/fixtures';
 import { clearBackend, mockBackend } from '$lib/backend/mock';
@@ -72,7 +74,12 @@ describe('DraftPage', () => {
     expect(name, 'the hint is read with the field').toHaveAccessibleDescription(
       'Полностью, как в паспорте',
     );
-    expect(screen.getByLabelText(/Дата рождения/)).toHaveAttribute('type', 'date');
+    const birthDate = screen.getByLabelText(/Дата рождения/);
+    expect(birthDate, 'a date is typed, not picked').toHaveAttribute('type', 'text');
+    expect(birthDate, 'the format is read with the field').toHaveAccessibleDescription(
+      'Как в паспорте Формат: ДД.ММ.ГГГГ, например 12.04.1985',
+    );
+    expect(screen.getByTestId('date-format')).toHaveTextContent('Формат: ДД.ММ.ГГГГ');
     const reason = screen.getByRole('combobox', { name: /Причина замены/ });
     expect(within(reason).getByRole('option', { name: 'Смена фамилии' })).toBeInTheDocument();
     expect(screen.getByRole('checkbox', { name: /Согласие/ })).not.toBeChecked();
@@ -138,7 +145,9 @@ describe('DraftPage', () => {
     const birthDate = screen.getByLabelText(/Дата рождения/);
     expect(birthDate, 'the first problem gets the focus').toHaveFocus();
     expect(birthDate).toHaveAttribute('aria-invalid', 'true');
-    expect(birthDate).toHaveAccessibleDescription('Как в паспорте Укажите дату рождения');
+    expect(birthDate).toHaveAccessibleDescription(
+      'Как в паспорте Формат: ДД.ММ.ГГГГ, например 12.04.1985 Укажите дату рождения',
+    );
     expect(screen.getByRole('checkbox', { name: /Согласие/ })).toHaveAccessibleDescription(
       /Без согласия заявление не принять/,
     );
@@ -211,5 +220,195 @@ describe('DraftPage', () => {
     expect(error, 'the technical message stays folded under Details').toHaveTextContent(
       'Подробности',
     );
+  });
+
+  it('stores a typed date as ISO and anything else as typed, and shows ISO back as ДД.ММ.ГГГГ', async () => {
+    const user = userEvent.setup();
+    const { calls } = open({ draft: () => draftView({ birth_date: '1985-04-12' }) });
+
+    const birthDate = await screen.findByLabelText(/Дата рождения/);
+    expect(birthDate, 'a stored date reads as the person types it').toHaveValue('12.04.1985');
+
+    await user.clear(birthDate);
+    await user.type(birthDate, '1.5.1990');
+    await waitFor(() => expect(screen.getByTestId('save-status')).toHaveTextContent('Сохранено'));
+    const saved = () => calls.filter((call) => call.command === 'save_draft').at(-1)?.args;
+    expect(saved()).toMatchObject({ draft: { answers: { birth_date: '1990-05-01' } } });
+    expect(birthDate, 'what was typed stays while typing').toHaveValue('1.5.1990');
+
+    await user.tab();
+    expect(birthDate, 'once the field is left, the date reads in full').toHaveValue('01.05.1990');
+
+    await user.clear(birthDate);
+    await user.type(birthDate, '31.02.1990');
+    await waitFor(() =>
+      expect(saved(), 'an impossible date is kept as typed, not lost').toMatchObject({
+        draft: { answers: { birth_date: '31.02.1990' } },
+      }),
+    );
+  });
+
+  it('words a malformed date in its own language instead of the portal text', async () => {
+    const user = userEvent.setup();
+    const malformed = {
+      field: 'birth_date',
+      code: 'invalid_format' as const,
+      message: 'Такой даты нет: проверьте день, месяц и год',
+    };
+    open({
+      draft: () => draftView({ birth_date: '12.04.85' }),
+      check_draft: () => [malformed],
+    });
+
+    await user.click(await screen.findByTestId('check-button'));
+
+    const birthDate = await screen.findByLabelText(/Дата рождения/);
+    await waitFor(() => expect(birthDate).toHaveFocus());
+    expect(birthDate).toHaveAccessibleDescription(
+      /Введите дату в формате ДД.ММ.ГГГГ, например 12.04.1985$/,
+    );
+    expect(screen.getByTestId('problem-summary')).not.toHaveTextContent('Такой даты нет');
+  });
+
+  it('opens a draft the portal sent back with its problems on the fields', async () => {
+    open({ outbox: () => ({ items: [returnedItemView()] }) });
+
+    expect(await screen.findByTestId('draft-returned')).toHaveTextContent(
+      'Портал вернул заявление',
+    );
+    expect(screen.getByTestId('problem-summary')).toHaveTextContent('Найдены 2 ошибки');
+    expect(screen.getByLabelText(/Дата рождения/)).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByLabelText(/Дата рождения/)).toHaveAccessibleDescription(
+      /Дата ещё не наступила/,
+    );
+  });
+
+  it('does not show problems of a submission that went on after a fix', async () => {
+    const requeued = {
+      ...outboxItemView('out-10', { state: 'queued' }),
+      draft_id: 'draft-1',
+      created_at: '2026-03-07T10:00:00Z',
+    };
+    open({ outbox: () => ({ items: [returnedItemView(), requeued] }) });
+
+    expect(await screen.findByTestId('draft-heading')).toBeInTheDocument();
+    expect(screen.queryByTestId('problem-summary')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('draft-returned')).not.toBeInTheDocument();
+  });
+
+  it('offers only the scans that fit an attachment, all on request, and keeps the chosen one', async () => {
+    const user = userEvent.setup();
+    open({ draft: () => ({ ...draftView(), scan_ids: ['scan-1'] }) });
+
+    const select = await screen.findByRole('combobox', { name: /Скан паспорта/ });
+    expect(select).toHaveAttribute('id', 'field-attachments-passport');
+    expect(select).toHaveAttribute('data-testid', 'attachment-select');
+    const options = () =>
+      within(select)
+        .getAllByRole('option')
+        .map((option) => option.textContent?.trim());
+    expect(options(), 'the passport scan that fits, and the chosen one that does not').toEqual([
+      'Скан не выбран',
+      'Паспорт, разворот 2–3 (Паспорт) — не подходит',
+      'Паспорт, прописка (Паспорт)',
+    ]);
+    expect(select, 'the chosen scan stays chosen although it is too large').toHaveValue('scan-1');
+
+    await user.click(screen.getByTestId('attachment-show-all'));
+    expect(options()).toHaveLength(5);
+    expect(options()).toContain('СНИЛС (СНИЛС) — не подходит');
+
+    await user.click(screen.getByTestId('attachment-show-all'));
+    expect(options()).toHaveLength(3);
+  });
+
+  it('says when no scan fits an attachment', async () => {
+    const vault = vaultView();
+    vault.scans = vault.scans.filter((scan) => scan.kind !== 'passport');
+    open({ vault: () => vault });
+
+    expect(await screen.findByTestId('attachment-none-fit')).toHaveTextContent(
+      'Подходящих сканов нет: нужен скан этого вида в формате PDF, JPEG, не больше 2 МБ.',
+    );
+    const select = screen.getByRole('combobox', { name: /Скан паспорта/ });
+    expect(within(select).getAllByRole('option')).toHaveLength(1);
+  });
+
+  it('keeps the form as a template under a name, refusing a blank one', async () => {
+    const user = userEvent.setup();
+    const { calls } = open({ save_template: () => templateView('template-1', 'Мой паспорт') });
+
+    const opener = await screen.findByTestId('template-save-open');
+    expect(opener).toHaveTextContent('Сохранить как шаблон');
+    await user.click(opener);
+
+    const dialog = await screen.findByTestId('template-dialog');
+    const name = within(dialog).getByLabelText('Название шаблона');
+    expect(name).toHaveAttribute('data-testid', 'template-name');
+    await waitFor(() => expect(name).toHaveFocus());
+
+    await user.type(name, '   ');
+    await user.click(within(dialog).getByTestId('template-save'));
+    expect(within(dialog).getByTestId('template-error')).toHaveTextContent(
+      'Введите название шаблона.',
+    );
+    expect(name).toHaveAttribute('aria-invalid', 'true');
+    expect(name).toHaveAccessibleDescription(/Введите название шаблона/);
+    expect(calls.some((call) => call.command === 'save_template')).toBe(false);
+
+    await user.clear(name);
+    await user.type(name, 'Мой паспорт{Enter}');
+
+    await waitFor(() =>
+      expect(screen.getByTestId('template-saved')).toHaveTextContent(
+        'Шаблон «Мой паспорт» сохранён.',
+      ),
+    );
+    expect(screen.getByTestId('template-saved')).toHaveAttribute('role', 'status');
+    await waitFor(() => expect(screen.queryByTestId('template-dialog')).not.toBeInTheDocument());
+    expect(screen.getByTestId('template-save-open'), 'the focus goes back').toHaveFocus();
+    expect(calls.find((call) => call.command === 'save_template')?.args).toEqual({
+      id: 'draft-1',
+      name: 'Мой паспорт',
+    });
+  });
+
+  it('keeps the dialog open with the reason when the template cannot be saved', async () => {
+    const user = userEvent.setup();
+    open({
+      save_template: () => {
+        throw { code: 'storage', message: 'disk full' };
+      },
+    });
+
+    await user.click(await screen.findByTestId('template-save-open'));
+    const dialog = await screen.findByTestId('template-dialog');
+    await user.type(within(dialog).getByTestId('template-name'), 'Мой паспорт');
+    await user.click(within(dialog).getByTestId('template-save'));
+
+    expect(await within(dialog).findByTestId('template-error')).toHaveTextContent(
+      'Не удалось сохранить шаблон.',
+    );
+    expect(within(dialog).getByTestId('template-name'), 'the name typed is kept').toHaveValue(
+      'Мой паспорт',
+    );
+  });
+
+  it('marks the portal texts as Russian when the interface speaks English', async () => {
+    i18n.set('en');
+    open({ check_draft: () => draftProblems() });
+
+    const heading = await screen.findByTestId('draft-heading');
+    expect(heading).toHaveAttribute('lang', 'ru');
+    expect(screen.getByText('Фамилия, имя, отчество')).toHaveAttribute('lang', 'ru');
+    expect(screen.getByText('Полностью, как в паспорте')).toHaveAttribute('lang', 'ru');
+    expect(screen.getByText('Скан паспорта')).toHaveAttribute('lang', 'ru');
+    expect(screen.getByText('Смена фамилии')).toHaveAttribute('lang', 'ru');
+    expect(screen.getByTestId('date-format'), 'the UI own text is not').not.toHaveAttribute('lang');
+    expect(screen.getByTestId('date-format')).toHaveTextContent('Format: DD.MM.YYYY');
+
+    await userEvent.setup().click(screen.getByTestId('check-button'));
+    const summary = await screen.findByTestId('problem-summary');
+    expect(within(summary).getByText('Укажите дату рождения')).toHaveAttribute('lang', 'ru');
   });
 });

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { ResolvedPathname } from '$app/types';
 import { EVENT_OUTBOX_CHANGED } from '$lib/backend';
-import { outboxItemView, outboxView } from '$lib/backend/fixtures';
+import { outboxItemView, outboxView, retryingItemView } from '$lib/backend/fixtures';
 import { clearBackend, emitEvent, mockBackend } from '$lib/backend/mock';
 import { i18n } from '$lib/i18n/locale.svelte';
 
@@ -51,15 +51,42 @@ describe('OutboxPage', () => {
       '/application?id=app-9',
     );
 
-    expect(within(at(items, 3)).getByTestId('outbox-problems')).toHaveTextContent(
-      'Дата ещё не наступила',
+    const problems = within(at(items, 3)).getByTestId('outbox-problems');
+    expect(problems, 'worded from the code').toHaveTextContent(
+      'Дата не может быть позже сегодняшней.',
     );
+    expect(problems, 'the code itself is not in the sentence').not.toHaveTextContent(
+      'date_in_future',
+    );
+    const fixDetails = within(at(items, 3)).getByTestId('outbox-details');
+    expect(fixDetails, 'the raw code is folded away').not.toHaveAttribute('open');
+    expect(fixDetails).toHaveTextContent('Подробности');
+    expect(fixDetails).toHaveTextContent('поле birth_date: date_in_future');
     expect(
       within(at(items, 3)).getByRole('link', { name: 'Исправить черновик' }),
       'an item that needs a fix leads back to its draft',
     ).toHaveAttribute('href', '/draft?id=draft-of-out-4');
 
-    expect(within(at(items, 4)).getByTestId('outbox-reason')).toHaveTextContent('service_closed');
+    const reason = within(at(items, 4)).getByTestId('outbox-reason');
+    expect(reason).toHaveTextContent('Портал отказал по причине, которую приложение не знает.');
+    expect(reason, 'the code only under Details').not.toHaveTextContent('service_closed');
+    const failedDetails = within(at(items, 4)).getByTestId('outbox-details');
+    expect(failedDetails).not.toHaveAttribute('open');
+    expect(failedDetails).toHaveTextContent('service_closed');
+
+    expect(
+      items.map((item) => within(item).getByTestId('outbox-attempts').textContent?.trim()),
+    ).toEqual([
+      'Попыток отправки: 0',
+      'Попыток отправки: 1',
+      'Попыток отправки: 1',
+      'Попыток отправки: 1',
+      'Попыток отправки: 1',
+    ]);
+    expect(
+      screen.queryByTestId('outbox-next-attempt'),
+      'nothing failed yet, so no retry is due',
+    ).not.toBeInTheDocument();
   });
 
   it('follows the outbox as the core reports changes', async () => {
@@ -82,5 +109,33 @@ describe('OutboxPage', () => {
     render(OutboxPage, { draftHref, applicationHref });
 
     expect(await screen.findByTestId('outbox-empty')).toBeInTheDocument();
+  });
+
+  it('says when an item that failed to go will be sent again', async () => {
+    mockBackend({ outbox: () => ({ items: [retryingItemView()] }) });
+    render(OutboxPage, { draftHref, applicationHref });
+
+    expect(await screen.findByTestId('outbox-attempts')).toHaveTextContent('Попыток отправки: 2');
+    const next = screen.getByTestId('outbox-next-attempt');
+    const when = new Intl.DateTimeFormat('ru-RU', { dateStyle: 'long', timeStyle: 'short' });
+    expect(next).toHaveTextContent(
+      `Отправить не получилось, следующая попытка — ${when.format(new Date('2026-03-06T10:05:00Z'))}`,
+    );
+  });
+
+  it('words the reasons in English, the portal texts kept Russian', async () => {
+    i18n.set('en');
+    mockBackend({ outbox: () => outboxView() });
+    render(OutboxPage, { draftHref, applicationHref });
+
+    const items = await screen.findAllByTestId('outbox-item');
+    expect(within(at(items, 3)).getByTestId('outbox-problems')).toHaveTextContent(
+      'The date cannot be later than today.',
+    );
+    expect(within(at(items, 3)).getByRole('heading')).toHaveAttribute('lang', 'ru');
+    expect(within(at(items, 4)).getByTestId('outbox-reason')).toHaveTextContent(
+      'The portal refused for a reason the app does not know.',
+    );
+    expect(within(at(items, 4)).getByTestId('outbox-details')).toHaveTextContent('Details');
   });
 });

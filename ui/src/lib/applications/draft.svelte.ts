@@ -10,6 +10,7 @@ import type {
   CommandError,
   DraftView,
   FieldProblemView,
+  OutboxView,
   ScanView,
   ServiceView,
 } from '$lib/backend';
@@ -31,6 +32,32 @@ export interface DraftFailure {
 /** How a check or a submission ended, for the screen to move the focus. */
 export type Outcome = 'clean' | 'problems' | 'queued' | 'failed';
 
+/**
+ * Whether a vault scan can go as this attachment: it shows the same kind of document, in a
+ * format the service accepts, and is no larger than the service's limit.
+ */
+export function scanFits(scan: ScanView, attachment: AttachmentView): boolean {
+  return (
+    scan.kind === attachment.kind &&
+    attachment.formats.includes(scan.media) &&
+    scan.size <= attachment.max_size
+  );
+}
+
+/**
+ * The problems the portal sent draft `id` back with, when its latest submission needs a fix;
+ * none when it was never submitted or its latest submission went on.
+ */
+export function returnedProblems(outbox: OutboxView, id: string): FieldProblemView[] {
+  const latest = outbox.items
+    .filter((item) => item.draft_id === id)
+    .reduce<OutboxView['items'][number] | null>(
+      (newest, item) => (!newest || item.created_at >= newest.created_at ? item : newest),
+      null,
+    );
+  return latest?.state.state === 'needs_fix' ? latest.state.problems : [];
+}
+
 /** The problems' field name for an attachment of this kind, as the core names it. */
 export function attachmentField(attachment: AttachmentView): string {
   return `attachments/${attachment.kind}`;
@@ -49,6 +76,8 @@ export class DraftForm {
   scans = $state<ScanView[]>([]);
   /** Every problem the last check or submission found. */
   problems = $state<FieldProblemView[]>([]);
+  /** Whether the problems shown are those the portal sent the draft back with. */
+  returned = $state(false);
   /** Whether a check found nothing to fix. */
   checkedClean = $state(false);
   saveState = $state<SaveState>('idle');
@@ -75,6 +104,11 @@ export class DraftForm {
       (view) => view.scans,
       () => [],
     );
+    // Without the outbox the form works too; only the portal's earlier verdict is not shown.
+    const returned = backend.outbox().then(
+      (view) => returnedProblems(view, id),
+      () => [],
+    );
     try {
       const [draft, catalog] = await Promise.all([backend.draft(id), backend.services()]);
       this.scans = await scans;
@@ -88,6 +122,8 @@ export class DraftForm {
     }
 
     this.attached = this.#attachedByKind(this.draft.scan_ids);
+    this.problems = await returned;
+    this.returned = this.problems.length > 0;
   }
 
   /** Matches the draft's scans to the service's attachments by what each scan shows. */
@@ -183,11 +219,23 @@ export class DraftForm {
     });
   }
 
+  /**
+   * Saves what is still waiting, then keeps the draft's answers and scans as a template named
+   * `name`; rejects with the command's error (`invalid` for a blank name).
+   */
+  async saveTemplate(name: string): Promise<DraftView> {
+    if (!this.draft) throw { code: 'not_found', message: 'no draft loaded' };
+    await this.save();
+    if (this.saveState === 'failed' && this.failure) throw this.failure.error;
+    return backend.saveTemplate(this.draft.id, name);
+  }
+
   async #run(action: 'check' | 'submit', step: (id: string) => Promise<Outcome>) {
     if (!this.draft || this.busy) return 'failed';
     this.busy = action;
     this.failure = null;
     this.checkedClean = false;
+    this.returned = false;
     try {
       await this.save();
       if (this.saveState === 'failed') return 'failed';

@@ -432,3 +432,35 @@ export function outboxView(): OutboxView {
     ],
   };
 }
+
+/** A template kept from {@link draftView}, under a name the person gave it. */
+export function templateView(id = 'template-1', name = 'Паспорт для себя'): DraftView {
+  return { ...draftView(), id, name, updated_at: '2026-03-07T08:00:00Z' };
+}
+
+/** An outbox item the portal sent back for {@link draftView}: its birth date is in the future. */
+export function returnedItemView(): OutboxItemView {
+  return {
+    ...outboxItemView('out-9', {
+      state: 'needs_fix',
+      problems: [
+        { field: 'birth_date', code: 'date_in_future', message: 'Дата ещё не наступила' },
+        {
+          field: 'attachments/passport',
+          code: 'attachment_too_large',
+          message: 'Файл больше допустимого',
+        },
+      ],
+    }),
+    draft_id: 'draft-1',
+  };
+}
+
+/** An item queued again after a failed attempt, with the time of the next one. */
+export function retryingItemView(): OutboxItemView {
+  return {
+    ...outboxItemView('out-8', { state: 'queued' }),
+    attempts: 2,
+    next_attempt_at: '2026-03-06T10:05:00Z',
+  };
+}
