@@ -15,11 +15,12 @@ use crate::{Record, SCREEN, artifacts};
 /// What the camera of the test photo is called in its EXIF block.
 const CAMERA: &str = "KabinetE2ECamera";
 
-/// A page photographed sideways: landscape pixels with EXIF orientation 6 ("turn 90°
-/// clockwise"), as phones store portrait photos, and the camera's name in EXIF.
-fn phone_photo() -> Vec<u8> {
+/// Page `page` photographed sideways: landscape pixels with EXIF orientation 6 ("turn 90°
+/// clockwise"), as phones store portrait photos, and the camera's name in EXIF. Each page has
+/// its own lines of "text", so two pages are two different files.
+pub fn phone_photo(page: u32) -> Vec<u8> {
     let picture = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(1600, 1200, |x, y| {
-        let ink = (y / 24) % 3 == 0 && (x / 11) % 5 != 0;
+        let ink = (y / (24 + page)) % 3 == 0 && (x / 11) % 5 != 0;
         if ink { image::Rgb([30, 30, 50]) } else { image::Rgb([236, 232, 222]) }
     }));
     let jpeg = kabinet_vault::picture::encode_jpeg(&picture, 92);
@@ -71,14 +72,36 @@ fn choose_in_file_dialog(display: &str, title: &str, path: &Path) -> Result<(), 
     let found = xdotool(&["search", "--sync", "--onlyvisible", "--name", title])?;
     let window = found.lines().last().ok_or("the file chooser did not appear")?.to_owned();
     xdotool(&["windowfocus", "--sync", &window])?;
-    // Ctrl+L opens the chooser's location field; the path and Enter choose the file.
+    // Ctrl+L opens the chooser's location field (a save dialog has its name field focused
+    // instead); Ctrl+A replaces what is there, and the path and Enter choose the file.
     xdotool(&["key", "--clearmodifiers", "ctrl+l"])?;
     std::thread::sleep(Duration::from_millis(300));
-    let path = path.to_str().ok_or("the photo's path is not UTF-8")?;
+    xdotool(&["key", "--clearmodifiers", "ctrl+a"])?;
+    let path = path.to_str().ok_or("the path is not UTF-8")?;
     xdotool(&["type", "--delay", "15", path])?;
     std::thread::sleep(Duration::from_millis(300));
     xdotool(&["key", "Return"])?;
     Ok(())
+}
+
+/// Clicks `button`, which opens the native file dialog titled `title`, and chooses `path`
+/// in it as a person would.
+pub async fn click_and_choose(
+    app: &Session,
+    button: &str,
+    display: &str,
+    title: &str,
+    path: &Path,
+) -> Result<(), String> {
+    let chooser = {
+        let (display, title, path) = (display.to_owned(), title.to_owned(), path.to_owned());
+        std::thread::spawn(move || choose_in_file_dialog(&display, &title, &path))
+    };
+    app.click(button).await?;
+    tokio::task::spawn_blocking(move || chooser.join())
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|_| "the file dialog's thread panicked".to_owned())?
 }
 
 /// Waits until `script` returns true in the page.
@@ -119,7 +142,7 @@ fn app_folders() -> Vec<PathBuf> {
 /// The documents screen, from the dashboard and back to it.
 pub async fn documents(app: &Session, record: &mut Record, display: &str) -> Result<(), String> {
     let photo_path = artifacts().join("passport-photo.jpg");
-    std::fs::write(&photo_path, phone_photo()).map_err(|e| e.to_string())?;
+    std::fs::write(&photo_path, phone_photo(0)).map_err(|e| e.to_string())?;
 
     let link = app.wait_for("[data-testid='nav-documents']", SCREEN).await?;
     app.click(&link).await?;
@@ -129,17 +152,7 @@ pub async fn documents(app: &Session, record: &mut Record, display: &str) -> Res
 
     // The native chooser: the window never sees the path, the app's command opens it.
     let add = app.wait_for("[data-testid='add-scans-button']", SCREEN).await?;
-    let chooser = {
-        let display = display.to_owned();
-        let path = photo_path.clone();
-        std::thread::spawn(move || choose_in_file_dialog(&display, "Добавить сканы", &path))
-    };
-    app.click(&add).await?;
-    let chosen = tokio::task::spawn_blocking(move || chooser.join())
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|_| "the file chooser thread panicked".to_owned())?;
-    chosen?;
+    click_and_choose(app, &add, display, "Добавить сканы", &photo_path).await?;
 
     let card = app.wait_for("[data-testid='scan-card']", SCREEN).await?;
     let item = app.wait_for("[data-testid='import-item']", SCREEN).await?;

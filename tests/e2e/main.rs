@@ -12,6 +12,7 @@
 
 mod applications;
 mod documents;
+mod lifecycle;
 mod webdriver;
 
 use std::io::{BufRead, BufReader};
@@ -221,18 +222,72 @@ async fn start_driver(display: &str) -> Result<(Guard, String), String> {
     Ok((guard, base))
 }
 
-async fn start_sandbox() -> Result<RunningSandbox, String> {
-    kabinet_sandbox::start(Options {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        storage: Storage::Memory,
-        speed: Speed::Standard,
-        workflow: Workflow::Manual,
-        admin_token: Some(ADMIN_TOKEN.to_owned()),
-        clock: Arc::new(SystemClock),
-        adjust: Some(Box::new(|config| config.poll_interval = POLL_INTERVAL)),
-    })
-    .await
-    .map_err(|e| format!("cannot start the sandbox: {e}"))
+/// The run's portal: a sandbox keeping its database in a folder, so that it can be stopped
+/// and started again on the same address with everything it had, as a real portal that was
+/// unreachable for a while.
+pub struct Portal {
+    folder: PathBuf,
+    addr: Option<std::net::SocketAddr>,
+    running: Option<RunningSandbox>,
+}
+
+impl Portal {
+    async fn start() -> Result<Self, String> {
+        let folder =
+            std::env::temp_dir().join(format!("kabinet-e2e-portal-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
+        let mut portal = Portal { folder, addr: None, running: None };
+        portal.resume().await?;
+        Ok(portal)
+    }
+
+    /// The running sandbox.
+    pub fn running(&self) -> Result<&RunningSandbox, String> {
+        self.running.as_ref().ok_or_else(|| "the portal is stopped".to_owned())
+    }
+
+    /// The portal's base URL, also while it is stopped.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr.expect("the portal was started once"))
+    }
+
+    /// Stops the portal: its address refuses connections until [`Portal::resume`].
+    pub async fn stop(&mut self) -> Result<(), String> {
+        let running = self.running.take().ok_or("the portal is already stopped")?;
+        // The app keeps connections open; a graceful stop waits for them only so long.
+        let _ = tokio::time::timeout(Duration::from_secs(5), running.shutdown()).await;
+        Ok(())
+    }
+
+    /// Starts the portal again on its first address, with the same database.
+    pub async fn resume(&mut self) -> Result<(), String> {
+        if self.running.is_some() {
+            return Err("the portal is already running".into());
+        }
+        let listen = self.addr.unwrap_or_else(|| "127.0.0.1:0".parse().unwrap());
+        let running = kabinet_sandbox::start(Options {
+            listen,
+            storage: Storage::Dir(self.folder.clone()),
+            speed: Speed::Standard,
+            workflow: Workflow::Manual,
+            admin_token: Some(ADMIN_TOKEN.to_owned()),
+            clock: Arc::new(SystemClock),
+            adjust: Some(Box::new(|config| config.poll_interval = POLL_INTERVAL)),
+        })
+        .await
+        .map_err(|e| format!("cannot start the sandbox: {e}"))?;
+        self.addr = Some(running.addr);
+        self.running = Some(running);
+        Ok(())
+    }
+
+    async fn finish(mut self) {
+        if let Some(running) = self.running.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(5), running.shutdown()).await;
+        }
+        let _ = std::fs::remove_dir_all(&self.folder);
+    }
 }
 
 /// The run's record: screenshots and accessibility findings.
@@ -336,11 +391,22 @@ fn click_notification(id: u64) -> Result<(), String> {
     if status.success() { Ok(()) } else { Err("the recording server refused the click".into()) }
 }
 
-async fn push_status(sandbox: &RunningSandbox, id: &str, status: &str) -> Result<(), String> {
+/// Moves application `id` to `status` through the portal's admin API, with the department's
+/// comment and any details (`documents`, `answers`, `how_to_fix`).
+pub async fn push_change(
+    portal: &Portal,
+    id: &str,
+    status: &str,
+    details: Value,
+) -> Result<(), String> {
+    let mut change = json!({ "status": status, "comment": "Документы проверены" });
+    if let (Some(change), Some(details)) = (change.as_object_mut(), details.as_object()) {
+        change.extend(details.clone());
+    }
     let response = reqwest::Client::new()
-        .post(format!("{}/admin/applications/{id}/status", sandbox.url))
+        .post(format!("{}/admin/applications/{id}/status", portal.url()))
         .bearer_auth(ADMIN_TOKEN)
-        .json(&json!({ "status": status, "comment": "Документы проверены" }))
+        .json(&change)
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -366,11 +432,12 @@ async fn end_to_end() -> Result<(), String> {
         return Err("another copy of the app is running; the single-instance lock would win".into());
     }
 
-    let sandbox = start_sandbox().await?;
+    let mut portal = Portal::start().await?;
     let (_display, display) = start_display()?;
     let (_driver, driver) = start_driver(&display).await?;
     let application = app_path.to_str().ok_or("the app's path is not UTF-8")?;
-    let args = ["--portal-url", sandbox.url.as_str()];
+    let url = portal.url();
+    let args = ["--portal-url", url.as_str()];
     let mut record = Record { violations: Vec::new() };
 
     // Start: signed out, the sign-in screen.
@@ -426,7 +493,7 @@ async fn end_to_end() -> Result<(), String> {
     tokio::time::sleep(POLL_INTERVAL + Duration::from_millis(500)).await;
     let before = notifications().len();
     let pushed = Instant::now();
-    push_status(&sandbox, &id, "in_progress").await?;
+    push_change(&portal, &id, "in_progress", json!({})).await?;
     let limit = POLL_INTERVAL * 5;
     loop {
         if row_status(&app, &id).await?.as_deref() == Some("in_progress") {
@@ -486,6 +553,10 @@ async fn end_to_end() -> Result<(), String> {
 
     // A new application: the catalog, a checked draft, the outbox.
     applications::applications(&app, &mut record).await?;
+
+    // Prepared offline, submitted once when the portal is back, answered, approved, saved.
+    let launch = lifecycle::Launch { driver: &driver, application, args: &args, display: &display };
+    let app = lifecycle::lifecycle(app, &mut record, &mut portal, &launch).await?;
 
     // English.
     let switch = app.wait_for("[data-testid='language-switch-en']", SCREEN).await?;
@@ -556,6 +627,6 @@ async fn end_to_end() -> Result<(), String> {
             record.violations.join("\n")
         ));
     }
-    sandbox.shutdown().await;
+    portal.finish().await;
     Ok(())
 }

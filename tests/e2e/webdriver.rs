@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 /// The key W3C WebDriver uses for element references.
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+pub const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// An error from the driver, or a wait that ran out.
 pub type Error = String;
