@@ -381,9 +381,9 @@ fn upload_step(
 ) -> Next {
     match error {
         UploadError::NotInVault => Next::NeedsFix(vec![upload_problem(kind, service, None)]),
-        UploadError::Portal(Error::Portal { code: Some(ErrorCode::IdempotencyKeyInUse), .. }) => {
-            Next::Retry { after: IN_FLIGHT_WAIT, unreachable: false }
-        }
+        UploadError::Portal(Error::Portal {
+            code: Some(ErrorCode::IdempotencyKeyInUse), ..
+        }) => Next::Retry { after: IN_FLIGHT_WAIT, unreachable: false },
         UploadError::Portal(Error::Portal { status: 400..=499, code, .. }) => {
             Next::NeedsFix(vec![upload_problem(kind, service, Some(code))])
         }
@@ -749,7 +749,12 @@ impl Outbox {
             let Some(uploader) = self.uploader.clone() else {
                 tracing::warn!(item = %id, "a scan is still to upload and no uploader is set");
                 let after = self.backoff.delay(attempts.saturating_sub(1), self.jitter.as_ref());
-                return self.settle(id, Next::Retry { after, unreachable: false }, attempts, report);
+                return self.settle(
+                    id,
+                    Next::Retry { after, unreachable: false },
+                    attempts,
+                    report,
+                );
             };
             let scan = &request.scans[index];
             let upload = ScanUpload {

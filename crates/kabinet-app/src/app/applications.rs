@@ -582,4 +582,42 @@ mod tests {
             "a sent item without its application is shown as a failure, not as sent"
         );
     }
+
+    #[test]
+    fn scans_fill_the_attachments_of_their_kind_as_the_window_matches_them() {
+        let service: Service = serde_json::from_value(serde_json::json!({
+            "code": "s", "title": "", "department": "", "description": "",
+            "fee_kopecks": 0, "processing_days": 1, "form": {},
+            "attachments": [
+                { "kind": "passport", "title": "Паспорт", "description": "",
+                  "formats": ["application/pdf"], "max_size": 1, "required": true },
+                { "kind": "snils", "title": "СНИЛС", "description": "",
+                  "formats": ["application/pdf"], "max_size": 1, "required": false }
+            ]
+        }))
+        .unwrap();
+        let kinds = [
+            ("s1".to_owned(), DocumentKind::Snils),
+            ("p1".to_owned(), DocumentKind::Passport),
+            ("p2".to_owned(), DocumentKind::Passport),
+            ("o1".to_owned(), DocumentKind::Other),
+        ];
+        let ids = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+
+        assert_eq!(
+            filled_attachments(&service, &ids(&["s1", "p1"]), &kinds),
+            [Some(DocumentKind::Snils), Some(DocumentKind::Passport)],
+            "each scan fills the attachment of its own kind, whatever the order"
+        );
+        assert_eq!(
+            filled_attachments(&service, &ids(&["p1", "p2", "o1"]), &kinds),
+            [Some(DocumentKind::Passport), None, None],
+            "an attachment is filled once, and a scan of another kind fills none"
+        );
+        assert_eq!(
+            filled_attachments(&service, &ids(&["p1", "gone"]), &kinds),
+            [Some(DocumentKind::Passport), Some(DocumentKind::Snils)],
+            "a scan the vault does not know takes the first free attachment"
+        );
+    }
 }

@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kabinet_api::{ApplicationSubmission, DocumentKind, FieldProblemCode, MediaType};
-use kabinet_core::client::{CatalogResponse, PortalClient, SubmitOutcome, Upload};
 use kabinet_core::Error;
+use kabinet_core::client::{CatalogResponse, PortalClient, SubmitOutcome, Upload};
 use kabinet_core::outbox::{
     Attachment, EnqueueError, Outbox, OutboxItem, OutboxState, ScanUpload, ScanUploader,
     SendReport, UploadError, UploadFuture,
@@ -277,7 +277,8 @@ impl ScanUploader for MemoryVault {
             self.keys.lock().unwrap().push(scan.key.clone());
             let bytes = self.scans.lock().unwrap().get(&scan.scan_id).cloned();
             let Some(bytes) = bytes else { return Err(UploadError::NotInVault) };
-            let sha256: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            let sha256: String =
+                Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
             let upload = Upload {
                 name: "Скан",
                 kind: scan.kind,
@@ -383,15 +384,24 @@ async fn a_scan_gone_from_the_vault_or_refused_needs_a_fix_and_the_draft_stays()
     assert_eq!(report.needs_fix, 2, "{report:?}");
     let first = outbox.item(&first.id).unwrap().unwrap();
     let second = outbox.item(&second.id).unwrap().unwrap();
-    let problem = |item: &OutboxItem| (item.state, item.problems[0].field.clone(), item.problems[0].code);
+    let problem =
+        |item: &OutboxItem| (item.state, item.problems[0].field.clone(), item.problems[0].code);
     assert_eq!(
         problem(&first),
-        (OutboxState::NeedsFix, "attachments/passport".to_owned(), FieldProblemCode::MissingAttachment),
+        (
+            OutboxState::NeedsFix,
+            "attachments/passport".to_owned(),
+            FieldProblemCode::MissingAttachment
+        ),
         "a scan no longer in the vault is attached again by the person"
     );
     assert_eq!(
         problem(&second),
-        (OutboxState::NeedsFix, "attachments/passport".to_owned(), FieldProblemCode::AttachmentFormat),
+        (
+            OutboxState::NeedsFix,
+            "attachments/passport".to_owned(),
+            FieldProblemCode::AttachmentFormat
+        ),
         "a refused scan is replaced by the person"
     );
     assert!(second.problems[0].message.starts_with("Портал не принял скан"), "in Russian");

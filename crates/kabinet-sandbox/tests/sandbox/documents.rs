@@ -212,7 +212,8 @@ async fn an_upload_under_a_key_is_replayed_and_the_key_cannot_carry_other_bytes(
     let bytes = png(21);
     let sha = sha256(&bytes);
 
-    let first = upload_keyed(&portal, token, "upload-1", form(bytes.clone(), &sha, "П", "inn")).await;
+    let first =
+        upload_keyed(&portal, token, "upload-1", form(bytes.clone(), &sha, "П", "inn")).await;
     assert_eq!((first.status, first.replayed), (201, false), "{}", first.text);
     let again = upload_keyed(&portal, token, "\"upload-1\"", form(bytes, &sha, "П", "inn")).await;
     assert_eq!(
@@ -224,11 +225,13 @@ async fn an_upload_under_a_key_is_replayed_and_the_key_cannot_carry_other_bytes(
 
     let other = png(22);
     let other_sha = sha256(&other);
-    let reused = upload_keyed(&portal, token, "upload-1", form(other, &other_sha, "П", "inn")).await;
+    let reused =
+        upload_keyed(&portal, token, "upload-1", form(other, &other_sha, "П", "inn")).await;
     assert_eq!((reused.status, reused.code()), (422, "idempotency_key_reused".to_owned()));
     assert_eq!(document_count(&portal, token).await, 1, "the other bytes were not stored");
 
-    let malformed = upload_keyed(&portal, token, "two words", form(png(23), &sha, "x", "inn")).await;
+    let malformed =
+        upload_keyed(&portal, token, "two words", form(png(23), &sha, "x", "inn")).await;
     assert_eq!((malformed.status, malformed.code()), (400, "invalid_request".to_owned()));
 }
 
@@ -262,7 +265,8 @@ async fn a_duplicate_upload_while_the_first_is_in_flight_is_409() {
     let hold = portal.sandbox.portal.hold_submissions().await;
     let mut uploads = tokio::task::JoinSet::new();
     for _ in 0..4 {
-        let (portal, token, bytes, sha) = (portal.clone(), token.clone(), bytes.clone(), sha.clone());
+        let (portal, token, bytes, sha) =
+            (portal.clone(), token.clone(), bytes.clone(), sha.clone());
         uploads.spawn(async move {
             upload_keyed(&portal, &token, "upload-3", form(bytes, &sha, "x", "inn")).await
         });
