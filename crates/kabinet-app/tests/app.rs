@@ -791,7 +791,7 @@ async fn a_draft_queued_while_the_portal_is_down_is_sent_once_when_it_is_back() 
         .unwrap();
     assert_eq!(
         serde_json::from_str::<Vec<String>>(&attached).unwrap(),
-        [document_id.document_id.clone()],
+        vec![document_id.document_id.clone()],
         "the application went with the uploaded scan"
     );
     assert_eq!(documents, 1, "the scan was stored once");
