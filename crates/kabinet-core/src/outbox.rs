@@ -460,9 +460,9 @@ impl Outbox {
     }
 
     /// Enqueues draft `draft_id` with `attachments`, after checking its answers against the
-    /// cached catalog's form. Each scan gets its upload key here, written with the item. Enqueuing a draft that is
-    /// already queued or being sent returns that item instead of making another; an earlier
-    /// item of the draft that needed a fix or failed is replaced.
+    /// cached catalog's form. Each scan gets its upload key here, written with the item.
+    /// Enqueuing a draft that is already queued or being sent returns that item instead of
+    /// making another; an earlier item of the draft that needed a fix or failed is replaced.
     ///
     /// # Errors
     /// [`EnqueueError::Problems`] with every problem when the answers do not pass (an unknown
