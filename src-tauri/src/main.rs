@@ -12,6 +12,7 @@ use std::sync::Arc;
 use kabinet_app::{App, AppConfig};
 use kabinet_core::PortalProfile;
 use kabinet_core::oidc::PageLanguage;
+use kabinet_core::outbox::SystemClock;
 use kabinet_core::session::SessionConfig;
 use kabinet_sandbox::{Options, Storage};
 use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
@@ -207,6 +208,7 @@ fn main() {
                 secrets: None,
                 session: SessionConfig::default(),
                 language: PageLanguage::Ru,
+                clock: Arc::new(SystemClock),
             };
             let kabinet = tauri::async_runtime::block_on(App::start(config))?;
             tauri_app.manage::<shell::SharedApp>(kabinet);

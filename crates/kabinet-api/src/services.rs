@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use crate::{DocumentKind, MediaType};
+use crate::{DocumentKind, FieldProblem, FieldProblemCode, MediaType};
 
 /// A document a service asks the person to attach.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -26,6 +26,18 @@ pub struct AttachmentRequirement {
     pub max_size: u64,
     /// Whether the application cannot be submitted without it.
     pub required: bool,
+}
+
+impl AttachmentRequirement {
+    /// The problem of a submission that lacks this document, on `attachments/<kind>`, worded
+    /// as the portal words it; a client's local check uses the same, so the two agree.
+    pub fn missing_problem(&self) -> FieldProblem {
+        FieldProblem {
+            field: format!("attachments/{}", self.kind.as_str()),
+            code: FieldProblemCode::MissingAttachment,
+            message: format!("Приложите документ «{}»", self.title),
+        }
+    }
 }
 
 /// A service of the catalog.
@@ -103,5 +115,21 @@ mod tests {
             ),
             "the client caches and parses this shape"
         );
+    }
+
+    #[test]
+    fn a_missing_attachment_is_named_by_its_kind_and_title() {
+        let requirement = AttachmentRequirement {
+            kind: DocumentKind::Passport,
+            title: "Скан паспорта".into(),
+            description: String::new(),
+            formats: vec![MediaType::Pdf],
+            max_size: 1,
+            required: true,
+        };
+        let problem = requirement.missing_problem();
+        assert_eq!(problem.field, "attachments/passport", "the field clients key problems by");
+        assert_eq!(problem.code, FieldProblemCode::MissingAttachment);
+        assert_eq!(problem.message, "Приложите документ «Скан паспорта»");
     }
 }

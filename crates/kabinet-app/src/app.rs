@@ -11,6 +11,7 @@ use kabinet_api::{Document, SecretString};
 use kabinet_core::browser::Browser;
 use kabinet_core::client::PortalClient;
 use kabinet_core::oidc::{self, PageLanguage, SignInOptions};
+use kabinet_core::outbox::Clock;
 use kabinet_core::poller::{Notification, Notifier, Poller};
 use kabinet_core::session::SessionConfig;
 use kabinet_core::store::{AccountKey, LocalStore};
@@ -69,6 +70,9 @@ pub struct AppConfig {
     pub session: SessionConfig,
     /// The language of sign-in pages and notifications.
     pub language: PageLanguage,
+    /// The time: today's date for the checks, and the outbox's schedule
+    /// ([`kabinet_core::outbox::SystemClock`] outside tests).
+    pub clock: Arc<dyn Clock>,
 }
 
 /// The running app's state.
@@ -84,6 +88,7 @@ pub struct App {
     events: Arc<dyn UiEvents>,
     session_config: SessionConfig,
     language: PageLanguage,
+    clock: Arc<dyn Clock>,
     session: RwLock<Option<Arc<Session>>>,
     /// The signed-in account, readable without waiting for `session`'s lock.
     account: Mutex<Option<AccountKey>>,
@@ -168,6 +173,7 @@ impl App {
             events: config.events,
             session_config: config.session,
             language: config.language,
+            clock: config.clock,
             session: RwLock::new(None),
             account: Mutex::new(None),
             locked: AtomicBool::new(false),

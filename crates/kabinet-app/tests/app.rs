@@ -13,11 +13,12 @@ use kabinet_app::ipc::{ChangedEvent, ErrorCode, SessionStatus, SessionView, Stat
 use kabinet_app::{App, AppConfig, UiEvents};
 use kabinet_core::browser::Browser;
 use kabinet_core::oidc::PageLanguage;
+use kabinet_core::outbox::{Clock, SystemClock};
 use kabinet_core::poller::{Notification, Notifier};
 use kabinet_core::session::SessionConfig;
 use kabinet_core::{Error, PortalProfile};
 use kabinet_keychain::{Availability, MemoryStore, SecretStore};
-use kabinet_sandbox::{Options, RunningSandbox, Speed, Storage, SystemClock, Workflow, seed};
+use kabinet_sandbox::{Options, RunningSandbox, Speed, Storage, Workflow, seed};
 use kabinet_useragent::{Agent, Consent, Credentials, SecondFactor};
 use url::Url;
 
@@ -137,7 +138,7 @@ async fn sandbox(listen: std::net::SocketAddr, storage: Storage) -> RunningSandb
         speed: Speed::Standard,
         workflow: Workflow::Manual,
         admin_token: Some("admin".to_owned()),
-        clock: Arc::new(SystemClock),
+        clock: Arc::new(kabinet_sandbox::SystemClock),
         adjust: Some(Box::new(|config| config.poll_interval = Duration::from_secs(1))),
     })
     .await
@@ -155,6 +156,16 @@ impl Setup {
     }
 
     async fn app(&self, browser: Arc<dyn Browser>, recorder: Arc<Recorder>) -> Arc<App> {
+        self.app_at(browser, recorder, Arc::new(SystemClock)).await
+    }
+
+    /// The app with its time from `clock`.
+    async fn app_at(
+        &self,
+        browser: Arc<dyn Browser>,
+        recorder: Arc<Recorder>,
+        clock: Arc<dyn Clock>,
+    ) -> Arc<App> {
         let secrets: Arc<dyn SecretStore> = self.secrets.clone();
         App::start(AppConfig {
             profile: self.profile(),
@@ -167,6 +178,7 @@ impl Setup {
             secrets: Some((secrets, Availability::Keychain)),
             session: SessionConfig::default(),
             language: PageLanguage::Ru,
+            clock,
         })
         .await
         .unwrap()
@@ -500,11 +512,20 @@ async fn a_draft_is_checked_outlives_a_restart_and_is_submitted_once() {
     let problems = app.check_draft(&draft.id).unwrap();
     assert_eq!(
         problems.iter().map(|p| (p.field.as_str(), p.code)).collect::<Vec<_>>(),
-        [("postal_index", ProblemCode::InvalidFormat)],
-        "the check names the field and what is wrong with it"
+        [
+            ("postal_index", ProblemCode::InvalidFormat),
+            ("attachments/passport", ProblemCode::MissingAttachment)
+        ],
+        "the check names each field and what is wrong with it, the missing scan too"
+    );
+    let passport = snils.attachments.iter().find(|a| a.kind == DocumentKindCode::Passport);
+    assert_eq!(
+        problems[1].message,
+        format!("Приложите документ «{}»", passport.unwrap().title),
+        "worded as the portal words it"
     );
     match app.submit_draft(&draft.id).await.unwrap() {
-        SubmitView::Problems { problems } => assert_eq!(problems.len(), 1),
+        SubmitView::Problems { problems } => assert_eq!(problems.len(), 2),
         other => panic!("a form with problems is not queued: {other:?}"),
     }
     assert!(app.outbox().unwrap().items.is_empty(), "nothing was queued");
@@ -531,7 +552,7 @@ async fn a_draft_is_checked_outlives_a_restart_and_is_submitted_once() {
     assert_eq!(drafts[0].answers, snils_answers(2));
     assert_eq!(drafts[0].scan_ids, vec![scan.id.clone()]);
 
-    // Submitting uploads the scan and queues the draft; the sender delivers it.
+    // Submitting queues the draft; the sender uploads the scan and delivers it.
     let item = match app.submit_draft(&draft.id).await.unwrap() {
         SubmitView::Queued { item } => item,
         other => panic!("a passing form is queued: {other:?}"),
@@ -574,32 +595,57 @@ async fn a_draft_is_checked_outlives_a_restart_and_is_submitted_once() {
     let uploaded = app.vault().await.unwrap().scans;
     assert!(uploaded.iter().all(|s| s.uploaded.is_some()), "the attached scan was uploaded");
 
-    // Without the passport the portal answers with a problem, which the outbox keeps by field.
+    // Without the passport the local check says what the portal would, and nothing is queued.
     let bare = app.save_draft(draft_input(None, snils_answers(3), Vec::new())).unwrap();
-    let SubmitView::Queued { item } = app.submit_draft(&bare.id).await.unwrap() else {
-        panic!("the answers pass the local check");
+    let SubmitView::Problems { problems } = app.submit_draft(&bare.id).await.unwrap() else {
+        panic!("a draft without its required scan is not queued");
     };
-    let fixed = eventually(Duration::from_secs(20), || {
-        matches!(outbox_state(&app, &item.id), Some(OutboxStateView::NeedsFix { .. }))
-    })
-    .await;
-    assert!(fixed, "the portal's problems arrive: {:?}", outbox_state(&app, &item.id));
-    let Some(OutboxStateView::NeedsFix { problems }) = outbox_state(&app, &item.id) else {
-        unreachable!()
-    };
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.code == ProblemCode::MissingAttachment && p.field == "attachments/passport"),
-        "the missing passport is named: {problems:?}"
+    assert_eq!(
+        problems.iter().map(|p| (p.field.as_str(), p.code)).collect::<Vec<_>>(),
+        [("attachments/passport", ProblemCode::MissingAttachment)],
+        "the missing passport is named"
     );
-    assert_eq!(app.drafts().unwrap().len(), 1, "a draft that needs a fix stays to be fixed");
+    assert_eq!(app.outbox().unwrap().items.len(), 1, "only the sent item is in the outbox");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_check_judges_dates_by_the_apps_clock() {
+    use kabinet_app::ipc::forms::ProblemCode;
+
+    struct Fixed(time::OffsetDateTime);
+    impl Clock for Fixed {
+        fn now(&self) -> time::OffsetDateTime {
+            self.0
+        }
+    }
+
+    let setup = Setup::new("clock").await;
+    let recorder = Arc::new(Recorder::default());
+    let app = setup.app(Arc::new(AgentBrowser), recorder).await;
+    app.sign_in().await.unwrap();
+    app.services().await.unwrap();
+    let draft = app.save_draft(draft_input(None, snils_answers(1), Vec::new())).unwrap();
+    let today = app.check_draft(&draft.id).unwrap();
+    assert!(today.iter().all(|p| p.field == "attachments/passport"), "{today:?}");
+    drop(app);
+
+    // In 1980 the birth date of 1985 and the passport of 2005 are still to come.
+    let past = time::macros::datetime!(1980-01-01 12:00 UTC);
+    let recorder = Arc::new(Recorder::default());
+    let app = setup.app_at(Arc::new(IdleBrowser), recorder, Arc::new(Fixed(past))).await;
+    let problems = app.check_draft(&draft.id).unwrap();
+    for field in ["birth_date", "passport_issued_on"] {
+        assert!(
+            problems.iter().any(|p| p.field == field && p.code == ProblemCode::DateInFuture),
+            "{field} is judged against the injected today: {problems:?}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_the_catalog_and_the_checks_still_work_and_drafts_wait_in_the_outbox() {
     use kabinet_app::ipc::forms::{OutboxStateView, SubmitView};
-    use kabinet_app::ipc::vault::ImportOutcome;
+    use kabinet_app::ipc::vault::{DocumentKindCode, ImportOutcome};
 
     let setup = Setup::new("apply-offline").await;
     let recorder = Arc::new(Recorder::default());
@@ -628,7 +674,10 @@ async fn offline_the_catalog_and_the_checks_still_work_and_drafts_wait_in_the_ou
     answers.insert("phone".to_owned(), serde_json::json!("12345"));
     let draft = app.save_draft(draft_input(None, answers, Vec::new())).unwrap();
     let problems = app.check_draft(&draft.id).expect("checks need no portal");
-    assert_eq!(problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), ["phone"]);
+    assert_eq!(
+        problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(),
+        ["phone", "attachments/passport"]
+    );
 
     // A filled form kept as a template starts new drafts, offline too.
     let template = app.save_template(&draft.id, "  Для СНИЛС  ").unwrap();
@@ -642,18 +691,13 @@ async fn offline_the_catalog_and_the_checks_still_work_and_drafts_wait_in_the_ou
     app.delete_draft(&copy.id).unwrap();
     assert_eq!(app.drafts().unwrap().len(), 1, "templates are not drafts");
 
-    // A scan that is not on the portal yet cannot be named by a queued request.
+    // A scan that is not on the portal yet is queued with the draft, to be uploaded later.
+    app.set_scan_kind(scan.id.clone(), DocumentKindCode::Passport).await.unwrap();
     let input = draft_input(Some(draft.id.clone()), snils_answers(1), vec![scan.id.clone()]);
     app.save_draft(input).unwrap();
-    let refused = app.submit_draft(&draft.id).await.unwrap_err();
-    assert_eq!(refused.code, ErrorCode::Offline, "uploading the scan needs the portal");
-    assert!(app.outbox().unwrap().items.is_empty());
-
-    // Without scans to upload, the draft waits in the outbox for the portal.
-    let input = draft_input(Some(draft.id.clone()), snils_answers(1), Vec::new());
-    app.save_draft(input).unwrap();
+    assert!(app.check_draft(&draft.id).unwrap().is_empty(), "the scan fills the passport");
     let SubmitView::Queued { item } = app.submit_draft(&draft.id).await.unwrap() else {
-        panic!("a passing form is queued offline");
+        panic!("a passing form with a scan is queued offline");
     };
     assert!(matches!(item.state, OutboxStateView::Queued | OutboxStateView::Sending));
     let deferred = eventually(Duration::from_secs(20), || {
@@ -687,7 +731,7 @@ async fn a_draft_queued_while_the_portal_is_down_is_sent_once_when_it_is_back() 
     let before = app.refresh().await.unwrap().applications.len();
     app.services().await.unwrap();
 
-    // The passport scan went up earlier, so the draft names a document the portal has.
+    // The passport scan is only in the vault: the sender uploads it once the portal is back.
     let files = setup.data.0.join("incoming");
     std::fs::create_dir_all(&files).unwrap();
     std::fs::write(files.join("Паспорт.jpg"), photo(800, 600)).unwrap();
@@ -696,7 +740,6 @@ async fn a_draft_queued_while_the_portal_is_down_is_sent_once_when_it_is_back() 
         panic!("the scan is imported: {report:?}");
     };
     app.set_scan_kind(scan.id.clone(), DocumentKindCode::Passport).await.unwrap();
-    app.upload_scan(scan.id.clone()).await.unwrap();
 
     let Setup { sandbox: first, data, secrets } = setup;
     first.shutdown().await;
@@ -712,7 +755,7 @@ async fn a_draft_queued_while_the_portal_is_down_is_sent_once_when_it_is_back() 
     assert!(tried, "the sender tried while the portal was down");
 
     // The portal comes back on the same address with the same data.
-    let _back = sandbox(listen, Storage::Dir(portal_data)).await;
+    let back = sandbox(listen, Storage::Dir(portal_data)).await;
     let _keep = (data, secrets);
     let settled = eventually(Duration::from_secs(40), || {
         !matches!(
@@ -732,4 +775,24 @@ async fn a_draft_queued_while_the_portal_is_down_is_sent_once_when_it_is_back() 
     let after = app.refresh().await.unwrap().applications;
     assert_eq!(after.len(), before + 1, "exactly one new application");
     assert!(after.iter().any(|a| a.id == application_id));
+
+    let scans = app.vault().await.unwrap().scans;
+    let document_id = scans[0].uploaded.as_ref().expect("the sender uploaded the scan");
+    let (attached, documents): (String, i64) = back
+        .portal
+        .store()
+        .lock()
+        .query_row(
+            "SELECT document_ids, (SELECT count(*) FROM documents) FROM applications
+             WHERE id = ?1",
+            [application_id.parse::<i64>().unwrap()],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<Vec<String>>(&attached).unwrap(),
+        vec![document_id.document_id.clone()],
+        "the application went with the uploaded scan"
+    );
+    assert_eq!(documents, 1, "the scan was stored once");
 }

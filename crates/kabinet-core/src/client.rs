@@ -382,6 +382,9 @@ pub struct Upload<'a> {
     pub bytes: &'a [u8],
     /// Their lowercase hex SHA-256.
     pub sha256: &'a str,
+    /// The `Idempotency-Key` of this upload, made and stored before its first attempt, so
+    /// that an attempt whose answer was lost is answered with the first response.
+    pub idempotency_key: Option<&'a str>,
 }
 
 /// How much of an upload has gone: bytes sent and bytes in all.
@@ -400,12 +403,14 @@ impl PortalClient {
         Ok(list.items)
     }
 
-    /// Uploads a document, reporting progress as its bytes go out. The portal keeps identical
-    /// bytes once, so a retry after a lost answer returns the same document.
+    /// Uploads a document, reporting progress as its bytes go out, under the upload's
+    /// `Idempotency-Key` when it has one. The portal keeps identical bytes once, and answers a
+    /// repeat under the same key with its first response, so a retry is safe either way.
     ///
     /// # Errors
-    /// [`Error::Portal`] with the portal's code when it refuses the file; as the portal
-    /// answers otherwise.
+    /// [`Error::Portal`] with the portal's code when it refuses the file (`409` with
+    /// `idempotency_key_in_use` while an attempt under the same key is in flight); as the
+    /// portal answers otherwise.
     pub async fn upload_document(
         &self,
         upload: &Upload<'_>,
@@ -434,7 +439,11 @@ impl PortalClient {
                     .text(upload_fields::KIND, upload.kind.as_str())
                     .text(upload_fields::SHA256, upload.sha256.to_owned())
                     .part(upload_fields::FILE, file);
-                http.post(url.clone()).bearer_auth(token).multipart(form)
+                let request = http.post(url.clone()).bearer_auth(token).multipart(form);
+                match upload.idempotency_key {
+                    Some(key) => request.header(idempotency::HEADER, key),
+                    None => request,
+                }
             })
             .await?;
         if !response.status().is_success() {

@@ -5,8 +5,8 @@
 //! validator the portal uses ([`kabinet_api::validate_answers`]); a form with problems is
 //! refused with all of them at once. Otherwise one transaction writes an item holding the
 //! sealed request and a fresh random idempotency key, and commits it to disk (the store runs
-//! with `synchronous = FULL`) before anything goes out. From then on the request and its key
-//! never change.
+//! with `synchronous = FULL`) before anything goes out. From then on the key never changes,
+//! and the request changes only by learning the portal ids of its uploaded scans.
 //!
 //! [`Outbox::send_due`] sends the items that are due. For each one it records `sending` and
 //! commits, posts the request under the stored key, and records the answer in a transaction:
@@ -24,18 +24,30 @@
 //! processes sending at once are safe for the same reason (the second gets the replay, or
 //! `409` while the first is in flight).
 //!
-//! Attachments: the outbox takes the ids of documents already at the portal. Uploading the
-//! draft's vault scans first (and so turning scan ids into document ids) is the app's job.
+//! Attachments: an item attaches documents already at the portal ([`Attachment::Document`])
+//! and vault scans still to upload ([`Attachment::Scan`]). Each scan gets an upload key of its
+//! own when the item is written, so the key is on disk before the first upload attempt.
+//! Before sending the application, the sender uploads every scan whose portal document id
+//! the item does not know yet, through an injected [`ScanUploader`] (the core does not know
+//! the vault), under that key, and seals the returned id into the item before doing anything
+//! else. An upload that is not answered is retried like a send; a scan gone from the vault or
+//! refused by the portal makes the item `needs_fix`, with a problem on `attachments/<kind>`.
 //!
 //! Times here are Unix milliseconds from an injected [`Clock`]; the backoff's randomness is
 //! an injected [`Jitter`], so schedules test without sleeping.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use kabinet_api::{Application, ApplicationSubmission, FieldProblem, FieldProblemCode};
+use kabinet_api::{
+    Application, ApplicationSubmission, DocumentKind, ErrorCode, FieldProblem, FieldProblemCode,
+    Service,
+};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use crate::Error;
@@ -118,6 +130,105 @@ struct Outcome {
     problems: Vec<FieldProblem>,
     /// For `failed`: the portal's code or status, for the log and the UI.
     reason: Option<String>,
+}
+
+/// A document attached to a submission in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Attachment {
+    /// A document already at the portal, by its id there.
+    Document(String),
+    /// A scan in the person's vault, uploaded by the sender before the application goes.
+    Scan {
+        /// The scan's id in the vault.
+        id: String,
+        /// The service attachment it fills; the document is uploaded as this kind.
+        kind: DocumentKind,
+    },
+}
+
+/// A scan of a queued request, with its upload key and, once uploaded, its portal id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct QueuedScan {
+    id: String,
+    kind: DocumentKind,
+    /// 128 random bits, made when the item is written and sent with every upload attempt.
+    upload_key: String,
+    /// The portal's id of the uploaded document, recorded before the application is sent.
+    #[serde(default)]
+    document_id: Option<String>,
+}
+
+/// The request of an item, sealed in the store. Items written before scans were queued hold
+/// an `ApplicationSubmission`, which reads as a request without scans.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct QueuedRequest {
+    service_code: String,
+    answers: Map<String, Value>,
+    /// Documents attached as they are at the portal.
+    #[serde(default)]
+    document_ids: Vec<String>,
+    /// Scans to upload first.
+    #[serde(default)]
+    scans: Vec<QueuedScan>,
+}
+
+impl QueuedRequest {
+    /// The index of the first scan not uploaded yet.
+    fn next_upload(&self) -> Option<usize> {
+        self.scans.iter().position(|scan| scan.document_id.is_none())
+    }
+
+    /// The application to send: every document, the uploaded scans' after the others.
+    /// `None` while a scan is still to upload.
+    fn submission(&self) -> Option<ApplicationSubmission> {
+        let mut document_ids = self.document_ids.clone();
+        for scan in &self.scans {
+            document_ids.push(scan.document_id.clone()?);
+        }
+        Some(ApplicationSubmission {
+            service_code: self.service_code.clone(),
+            answers: self.answers.clone(),
+            document_ids,
+        })
+    }
+}
+
+/// A scan to upload for an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanUpload {
+    /// The scan's id in the vault.
+    pub scan_id: String,
+    /// The kind to upload it as.
+    pub kind: DocumentKind,
+    /// The idempotency key of this scan's upload; the same on every attempt.
+    pub key: String,
+}
+
+/// Why a scan could not be uploaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum UploadError {
+    /// The scan is no longer in the vault.
+    #[error("the scan is no longer in the vault")]
+    NotInVault,
+    /// The upload failed as the client reports it: offline and 5xx are retried, a 4xx
+    /// refusal needs a fix, and a session that ended stops the round.
+    #[error(transparent)]
+    Portal(#[from] Error),
+}
+
+/// A future an uploader returns.
+pub type UploadFuture<'a> = Pin<Box<dyn Future<Output = Result<String, UploadError>> + Send + 'a>>;
+
+/// Uploads a vault scan to the portal for the outbox. The app implements it over its vault
+/// and [`PortalClient::upload_document`]; the core knows no vault.
+pub trait ScanUploader: Send + Sync {
+    /// Uploads `scan` through `client` under `scan.key` and returns the portal's document id.
+    /// A scan the portal already has (the vault knows its id) may return that id at once.
+    ///
+    /// # Errors
+    /// [`UploadError::NotInVault`]; [`UploadError::Portal`] as the client answers.
+    fn upload<'a>(&'a self, client: &'a PortalClient, scan: &'a ScanUpload) -> UploadFuture<'a>;
 }
 
 /// One submission in the outbox.
@@ -230,6 +341,56 @@ fn next_step(
     }
 }
 
+/// The problem on `attachments/<kind>` for a scan that is gone from the vault (`refusal`
+/// `None`) or that the portal refused with `refusal`.
+fn upload_problem(
+    kind: DocumentKind,
+    service: Option<&Service>,
+    refusal: Option<Option<ErrorCode>>,
+) -> FieldProblem {
+    let title = service
+        .and_then(|s| s.attachments.iter().find(|a| a.kind == kind))
+        .map_or_else(String::new, |a| format!(" для «{}»", a.title));
+    let (code, message) = match refusal {
+        None => (
+            FieldProblemCode::MissingAttachment,
+            format!("Скан{title} больше не хранится на этом компьютере — приложите его снова"),
+        ),
+        Some(Some(ErrorCode::DocumentTooLarge)) => (
+            FieldProblemCode::AttachmentTooLarge,
+            format!("Портал не принял скан{title}: файл слишком большой"),
+        ),
+        Some(_) => (
+            FieldProblemCode::AttachmentFormat,
+            format!("Портал не принял скан{title} — приложите другой файл"),
+        ),
+    };
+    FieldProblem { field: format!("attachments/{}", kind.as_str()), code, message }
+}
+
+/// Decides what a failed upload of a scan of `kind` does to an item sent for the
+/// `attempts`th time: a problem to fix when the scan is gone or refused (4xx), and otherwise
+/// what a send that failed the same way would do.
+fn upload_step(
+    error: UploadError,
+    kind: DocumentKind,
+    service: Option<&Service>,
+    attempts: u32,
+    backoff: &Backoff,
+    jitter: &dyn Jitter,
+) -> Next {
+    match error {
+        UploadError::NotInVault => Next::NeedsFix(vec![upload_problem(kind, service, None)]),
+        UploadError::Portal(Error::Portal {
+            code: Some(ErrorCode::IdempotencyKeyInUse), ..
+        }) => Next::Retry { after: IN_FLIGHT_WAIT, unreachable: false },
+        UploadError::Portal(Error::Portal { status: 400..=499, code, .. }) => {
+            Next::NeedsFix(vec![upload_problem(kind, service, Some(code))])
+        }
+        UploadError::Portal(err) => next_step(Err(err), attempts, backoff, jitter),
+    }
+}
+
 /// The outbox of one account.
 pub struct Outbox {
     store: Arc<LocalStore>,
@@ -238,6 +399,7 @@ pub struct Outbox {
     jitter: Arc<dyn Jitter>,
     backoff: Backoff,
     observer: Option<Observer>,
+    uploader: Option<Arc<dyn ScanUploader>>,
 }
 
 /// How long a portal that is still processing the same key is given before asking again.
@@ -254,7 +416,15 @@ impl Outbox {
             jitter: Arc::new(OsJitter),
             backoff: Backoff { base: Duration::from_secs(5), cap: Duration::from_secs(15 * 60) },
             observer: None,
+            uploader: None,
         }
+    }
+
+    /// Uploads the items' scans with `uploader`. Without one, an item with a scan still to
+    /// upload stays queued.
+    pub fn with_uploader(mut self, uploader: Arc<dyn ScanUploader>) -> Self {
+        self.uploader = Some(uploader);
+        self
     }
 
     /// Replaces the clock.
@@ -289,10 +459,10 @@ impl Outbox {
         format!("outbox:{}:{}:{id}:{part}", self.account.portal, self.account.subject)
     }
 
-    /// Enqueues draft `draft_id` with the portal documents `document_ids` attached, after
-    /// checking its answers against the cached catalog's form. Enqueuing a draft that is
-    /// already queued or being sent returns that item instead of making another; an earlier
-    /// item of the draft that needed a fix or failed is replaced.
+    /// Enqueues draft `draft_id` with `attachments`, after checking its answers against the
+    /// cached catalog's form. Each scan gets its upload key here, written with the item.
+    /// Enqueuing a draft that is already queued or being sent returns that item instead of
+    /// making another; an earlier item of the draft that needed a fix or failed is replaced.
     ///
     /// # Errors
     /// [`EnqueueError::Problems`] with every problem when the answers do not pass (an unknown
@@ -302,7 +472,7 @@ impl Outbox {
     pub fn enqueue(
         &self,
         draft_id: &str,
-        document_ids: Vec<String>,
+        attachments: Vec<Attachment>,
     ) -> Result<OutboxItem, EnqueueError> {
         let key = self.store.key(&self.account).ok_or(Error::SignedOut)?;
         let draft = self.store.draft(&self.account, draft_id)?.ok_or(EnqueueError::NoDraft)?;
@@ -334,11 +504,23 @@ impl Outbox {
             return Err(EnqueueError::Problems(problems));
         }
 
-        let request = ApplicationSubmission {
+        let mut request = QueuedRequest {
             service_code: content.service_code,
             answers: content.answers,
-            document_ids,
+            document_ids: Vec::new(),
+            scans: Vec::new(),
         };
+        for attachment in attachments {
+            match attachment {
+                Attachment::Document(id) => request.document_ids.push(id),
+                Attachment::Scan { id, kind } => request.scans.push(QueuedScan {
+                    id,
+                    kind,
+                    upload_key: random_hex(16)?,
+                    document_id: None,
+                }),
+            }
+        }
         let id = random_hex(16)?;
         let idempotency_key = random_hex(16)?;
         let sealed = LocalStore::seal_json(&key, &self.context(&id, "request"), &request)?;
@@ -443,11 +625,9 @@ impl Outbox {
         let Some((draft_id, request, state, attempts, due_at, created_at, outcome)) = row else {
             return Ok(None);
         };
-        let Some(request) = LocalStore::open_json::<ApplicationSubmission>(
-            &key,
-            &self.context(id, "request"),
-            &request,
-        ) else {
+        let Some(request) =
+            LocalStore::open_json::<QueuedRequest>(&key, &self.context(id, "request"), &request)
+        else {
             return Ok(None);
         };
         let outcome: Outcome = outcome
@@ -548,11 +728,9 @@ impl Outbox {
             row
         };
         let Some((idempotency_key, request, attempts)) = claimed else { return Ok(true) };
-        let Some(request) = LocalStore::open_json::<ApplicationSubmission>(
-            &key,
-            &self.context(id, "request"),
-            &request,
-        ) else {
+        let Some(mut request) =
+            LocalStore::open_json::<QueuedRequest>(&key, &self.context(id, "request"), &request)
+        else {
             let reason = "the queued request does not open with this key".to_owned();
             self.record(
                 id,
@@ -565,10 +743,69 @@ impl Outbox {
         };
         self.observe(Stage::Claimed);
 
-        let answer = client.submit_application(&idempotency_key, &request).await;
+        // Scans first, one at a time; each id is sealed into the item before the next step,
+        // so a sender that dies after an upload does not upload that scan again.
+        while let Some(index) = request.next_upload() {
+            let Some(uploader) = self.uploader.clone() else {
+                tracing::warn!(item = %id, "a scan is still to upload and no uploader is set");
+                let after = self.backoff.delay(attempts.saturating_sub(1), self.jitter.as_ref());
+                return self.settle(
+                    id,
+                    Next::Retry { after, unreachable: false },
+                    attempts,
+                    report,
+                );
+            };
+            let scan = &request.scans[index];
+            let upload = ScanUpload {
+                scan_id: scan.id.clone(),
+                kind: scan.kind,
+                key: scan.upload_key.clone(),
+            };
+            match uploader.upload(client, &upload).await {
+                Ok(document_id) => {
+                    tracing::info!(item = %id, document = %document_id, "a scan was uploaded");
+                    request.scans[index].document_id = Some(document_id);
+                    self.record_request(id, &request)?;
+                }
+                Err(err) => {
+                    tracing::info!(item = %id, error = %err, "a scan did not upload");
+                    let catalog = self.store.cached_catalog(&self.account.portal)?;
+                    let service = catalog.as_ref().and_then(|(catalog, _)| {
+                        catalog.items.iter().find(|s| s.code == request.service_code)
+                    });
+                    let next = upload_step(
+                        err,
+                        upload.kind,
+                        service,
+                        attempts,
+                        &self.backoff,
+                        self.jitter.as_ref(),
+                    );
+                    return self.settle(id, next, attempts, report);
+                }
+            }
+        }
+        let Some(submission) = request.submission() else {
+            return Err(Error::Internal("a queued scan has no document id".to_owned()));
+        };
+
+        let answer = client.submit_application(&idempotency_key, &submission).await;
         self.observe(Stage::Answered);
 
-        match next_step(answer, attempts, &self.backoff, self.jitter.as_ref()) {
+        let next = next_step(answer, attempts, &self.backoff, self.jitter.as_ref());
+        self.settle(id, next, attempts, report)
+    }
+
+    /// Records what `next` does to item `id`; returns whether the round should go on.
+    fn settle(
+        &self,
+        id: &str,
+        next: Next,
+        attempts: u32,
+        report: &mut SendReport,
+    ) -> Result<bool, Error> {
+        match next {
             Next::Sent(application) => {
                 self.record_sent(id, &application)?;
                 let application_id = &application.summary.id;
@@ -607,6 +844,18 @@ impl Outbox {
                 Err(err)
             }
         }
+    }
+
+    /// Seals `request` into item `id` again, now knowing more of its scans' document ids.
+    fn record_request(&self, id: &str, request: &QueuedRequest) -> Result<(), Error> {
+        let key = self.store.key(&self.account).ok_or(Error::SignedOut)?;
+        let sealed = LocalStore::seal_json(&key, &self.context(id, "request"), request)?;
+        self.store.lock().execute(
+            "UPDATE outbox SET request = ?4, updated_at = ?5
+             WHERE portal = ?1 AND subject = ?2 AND id = ?3",
+            params![self.account.portal, self.account.subject, id, sealed, self.now()],
+        )?;
+        Ok(())
     }
 
     fn observe(&self, stage: Stage) {
@@ -973,5 +1222,160 @@ mod tests {
         assert_eq!(wait(2, 0.5), Duration::from_secs(4), "second: half of 8 s");
         assert_eq!(wait(10, 0.5), Duration::from_secs(30), "capped at 60 s");
         assert_eq!(wait(3, 0.0), Duration::ZERO, "full jitter reaches down to nothing");
+    }
+
+    fn scan(id: &str, document_id: Option<&str>) -> QueuedScan {
+        QueuedScan {
+            id: id.to_owned(),
+            kind: DocumentKind::Passport,
+            upload_key: format!("key-{id}"),
+            document_id: document_id.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_request_goes_only_once_every_scan_has_its_document_id() {
+        let mut request = QueuedRequest {
+            service_code: "note".into(),
+            answers: Map::new(),
+            document_ids: vec!["10".into()],
+            scans: vec![scan("a", Some("11")), scan("b", None)],
+        };
+        assert_eq!(request.next_upload(), Some(1), "the first scan without an id is next");
+        assert!(request.submission().is_none(), "no application names a missing document");
+
+        request.scans[1].document_id = Some("12".into());
+        assert_eq!(request.next_upload(), None);
+        let submission = request.submission().unwrap();
+        assert_eq!(submission.document_ids, ["10", "11", "12"], "every document, scans last");
+    }
+
+    #[test]
+    fn an_item_queued_before_scans_existed_still_opens() {
+        let legacy = ApplicationSubmission {
+            service_code: "note".into(),
+            answers: Map::new(),
+            document_ids: vec!["7".into()],
+        };
+        let read: QueuedRequest =
+            serde_json::from_value(serde_json::to_value(&legacy).unwrap()).unwrap();
+        assert_eq!(read.submission(), Some(legacy), "an old sealed request sends as it was");
+    }
+
+    #[test]
+    fn each_queued_scan_has_its_own_sealed_upload_key() {
+        let (outbox, _) = outbox();
+        let id = draft(&outbox, "Заявление");
+        let attachments = vec![
+            Attachment::Document("5".into()),
+            Attachment::Scan { id: "scan-a".into(), kind: DocumentKind::Passport },
+            Attachment::Scan { id: "scan-b".into(), kind: DocumentKind::Snils },
+        ];
+        let item = outbox.enqueue(&id, attachments).unwrap();
+
+        let key = outbox.store.key(&account()).unwrap();
+        let sealed: Vec<u8> = outbox
+            .store
+            .lock()
+            .query_row("SELECT request FROM outbox WHERE id = ?1", [&item.id], |r| r.get(0))
+            .unwrap();
+        assert!(!String::from_utf8_lossy(&sealed).contains("scan-a"), "the scans are sealed");
+        let request: QueuedRequest =
+            LocalStore::open_json(&key, &outbox.context(&item.id, "request"), &sealed).unwrap();
+        assert_eq!(request.document_ids, ["5"]);
+        let keys: Vec<&str> = request.scans.iter().map(|s| s.upload_key.as_str()).collect();
+        assert_eq!(keys.len(), 2);
+        assert!(keys.iter().all(|k| k.len() == 32), "128 random bits each: {keys:?}");
+        assert_ne!(keys[0], keys[1], "one key per scan");
+        assert_ne!(keys[0], raw_key(&outbox, &item.id), "and none is the application's");
+        assert!(request.scans.iter().all(|s| s.document_id.is_none()), "nothing uploaded yet");
+    }
+
+    #[test]
+    fn an_uploaded_scans_id_is_sealed_into_its_item() {
+        let (outbox, _) = outbox();
+        let id = draft(&outbox, "Заявление");
+        let scan = Attachment::Scan { id: "scan-a".into(), kind: DocumentKind::Passport };
+        let item = outbox.enqueue(&id, vec![scan]).unwrap();
+        let key = outbox.store.key(&account()).unwrap();
+        let read = || {
+            let sealed: Vec<u8> = outbox
+                .store
+                .lock()
+                .query_row("SELECT request FROM outbox WHERE id = ?1", [&item.id], |r| r.get(0))
+                .unwrap();
+            LocalStore::open_json::<QueuedRequest>(
+                &key,
+                &outbox.context(&item.id, "request"),
+                &sealed,
+            )
+            .unwrap()
+        };
+
+        let mut request = read();
+        let upload_key = request.scans[0].upload_key.clone();
+        request.scans[0].document_id = Some("42".into());
+        outbox.record_request(&item.id, &request).unwrap();
+
+        let again = read();
+        assert_eq!(again.scans[0].document_id.as_deref(), Some("42"), "the id is on disk");
+        assert_eq!(again.scans[0].upload_key, upload_key, "the upload key never changes");
+        assert_eq!(again.submission().unwrap().document_ids, ["42"]);
+    }
+
+    #[test]
+    fn each_upload_failure_leads_to_its_state() {
+        let backoff = Backoff { base: Duration::from_secs(4), cap: Duration::from_secs(60) };
+        let jitter = FixedJitter(0.5);
+        let catalog = catalog();
+        let mut service = catalog.items[0].clone();
+        service.attachments = serde_json::from_value(json!([{
+            "kind": "passport",
+            "title": "Паспорт",
+            "description": "",
+            "formats": ["application/pdf"],
+            "max_size": 1_000_000,
+            "required": true
+        }]))
+        .unwrap();
+        let step = |error| {
+            upload_step(error, DocumentKind::Passport, Some(&service), 1, &backoff, &jitter)
+        };
+        let refused = |status, code| {
+            UploadError::Portal(Error::Portal { status, code, message: "no".into() })
+        };
+
+        let Next::NeedsFix(gone) = step(UploadError::NotInVault) else {
+            panic!("a scan gone from the vault is for the person to attach again");
+        };
+        assert_eq!(gone[0].field, "attachments/passport", "named by the attachment it fills");
+        assert_eq!(gone[0].code, FieldProblemCode::MissingAttachment);
+        assert!(gone[0].message.contains("«Паспорт»"), "in Russian, by title: {}", gone[0].message);
+
+        let Next::NeedsFix(large) = step(refused(413, Some(ErrorCode::DocumentTooLarge))) else {
+            panic!("a refusal is for the person to fix");
+        };
+        assert_eq!(large[0].code, FieldProblemCode::AttachmentTooLarge);
+        let Next::NeedsFix(format) = step(refused(415, Some(ErrorCode::UnsupportedDocument)))
+        else {
+            panic!("a refusal is for the person to fix");
+        };
+        assert_eq!(format[0].code, FieldProblemCode::AttachmentFormat);
+
+        assert!(
+            matches!(
+                step(refused(409, Some(ErrorCode::IdempotencyKeyInUse))),
+                Next::Retry { after: IN_FLIGHT_WAIT, unreachable: false }
+            ),
+            "an upload still in flight under the key is asked again shortly"
+        );
+        assert!(
+            matches!(
+                step(UploadError::Portal(Error::Offline("down".into()))),
+                Next::Retry { after, unreachable: true } if after == Duration::from_secs(2)
+            ),
+            "offline and 5xx back off like a send"
+        );
+        assert!(matches!(step(UploadError::Portal(Error::SignedOut)), Next::Stop(_)));
     }
 }

@@ -482,6 +482,24 @@ pub(crate) async fn services(State(portal): State<Portal>, headers: HeaderMap) -
 /// What a submission's fingerprint is computed over besides its body.
 const SUBMIT_ROUTE: &str = "POST /api/v1/applications";
 
+/// What an upload's fingerprint is computed over besides its parts.
+const UPLOAD_ROUTE: &str = "POST /api/v1/documents";
+
+/// The request's `Idempotency-Key`, if it has one.
+///
+/// # Errors
+/// `400` for a key that is not 1 to 255 visible ASCII characters.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+    let Some(value) = headers.get(key_rules::HEADER) else { return Ok(None) };
+    let key = value.to_str().ok().and_then(key_rules::parse_key).ok_or_else(|| {
+        ApiError::invalid(format!(
+            "the Idempotency-Key must be 1 to {} visible ASCII characters",
+            key_rules::MAX_KEY_CHARS
+        ))
+    })?;
+    Ok(Some(key))
+}
+
 /// Releases an idempotency claim if the request ends without recording a response: on a
 /// store failure, or when the client goes away while the request waits.
 struct ClaimGuard<'a> {
@@ -560,15 +578,8 @@ pub(crate) async fn submit_application(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let key = match headers.get(key_rules::HEADER) {
-        None => return Err(ApiError::invalid("the Idempotency-Key header is required")),
-        Some(value) => value.to_str().ok().and_then(key_rules::parse_key).ok_or_else(|| {
-            ApiError::invalid(format!(
-                "the Idempotency-Key must be 1 to {} visible ASCII characters",
-                key_rules::MAX_KEY_CHARS
-            ))
-        })?,
-    };
+    let key = idempotency_key(&headers)?
+        .ok_or_else(|| ApiError::invalid("the Idempotency-Key header is required"))?;
     let value: Value = serde_json::from_slice(&body)
         .map_err(|err| ApiError::invalid(format!("the body is not JSON: {err}")))?;
     let submission: ApplicationSubmission = serde_json::from_value(value.clone())
@@ -778,33 +789,48 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, ApiError> {
 
 /// Uploads a document: `multipart/form-data` with `file`, `name`, `kind` and `sha256`.
 /// The same bytes uploaded again return the document already stored, so a retry is safe.
+/// An optional `Idempotency-Key` has the semantics it has for submissions: the same key with
+/// the same parts (name, kind and bytes) replays the first response, with other parts is
+/// `422`, and while the first is in flight is `409`. A refused file is not kept under its key.
 #[utoipa::path(
     post,
     path = "/api/v1/documents",
     tag = "documents",
     security(("bearer" = [])),
+    params(
+        ("Idempotency-Key" = Option<String>, Header,
+         description = "A key the client made for this upload, kept at least 30 days")
+    ),
     request_body(content_type = "multipart/form-data",
                  description = "Parts: file, name, kind (a DocumentKind), sha256 (hex)"),
     responses(
-        (status = 201, description = "Stored", body = Document),
+        (status = 201, description = "Stored", body = Document,
+         headers(("Location" = String, description = "The document"),
+                 ("Idempotent-Replayed" = String, description = "`true` on a replay"))),
         (status = 200, description = "The account already had these bytes", body = Document),
-        (status = 400, description = "A missing or bad part", body = Problem,
+        (status = 400, description = "A missing or bad part, or a malformed key", body = Problem,
          content_type = "application/problem+json"),
         (status = 401, description = "Missing or refused token", body = Problem,
          content_type = "application/problem+json"),
+        (status = 409, description = "The same key's first upload is still in flight",
+         body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over 5 MiB", body = Problem,
          content_type = "application/problem+json"),
         (status = 415, description = "Not a PDF, JPEG or PNG by content", body = Problem,
          content_type = "application/problem+json"),
-        (status = 422, description = "The SHA-256 does not match the bytes", body = Problem,
+        (status = 422, description = "The SHA-256 does not match the bytes \
+         (`checksum_mismatch`), or the key was used for another upload \
+         (`idempotency_key_reused`)", body = Problem,
          content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn upload_document(
     State(portal): State<Portal>,
     caller: Caller,
+    headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, ApiError> {
+    let key = idempotency_key(&headers)?;
     let multipart = multipart.map_err(|err| ApiError::invalid(err.body_text()))?;
     let upload = read_upload(multipart).await?;
     let missing = |part: &str| ApiError::invalid(format!("the `{part}` part is missing"));
@@ -824,22 +850,58 @@ pub(crate) async fn upload_document(
         )));
     }
 
+    let mut claimed = None;
+    if let Some(key) = key {
+        let parts = serde_json::json!({
+            "name": name,
+            "kind": kind.as_str(),
+            "sha256": documents::sha256_hex(&bytes),
+        });
+        let fingerprint = idempotency::fingerprint(UPLOAD_ROUTE, &parts);
+        let now = portal.now();
+        let claim = portal
+            .store()
+            .transaction(|tx| idempotency::claim(tx, caller.oid, key, &fingerprint, now))?;
+        match claim {
+            Claim::New => {}
+            Claim::Replay(stored) => {
+                tracing::info!(oid = caller.oid, status = stored.status, "upload replayed");
+                return Ok(stored_response(stored, Delivery::Replay));
+            }
+            Claim::Mismatch => return Err(ApiError::key_reused()),
+            Claim::InFlight => return Err(ApiError::key_in_use()),
+        }
+        claimed = Some(ClaimGuard { portal: &portal, oid: caller.oid, key, settled: false });
+        portal.pass_submission_gate().await;
+    }
+
+    // A refused file leaves no response under its key (the guard releases the claim): the
+    // same bytes are refused the same way again.
     let media_type = documents::check(&bytes, sha256.trim()).map_err(|refusal| {
         tracing::info!(oid = caller.oid, %refusal, "document refused");
         ApiError::refused(&refusal)
     })?;
     let new =
         NewDocument { oid: caller.oid, name, kind, media_type, bytes: &bytes, now: portal.now() };
-    let (document, created) = documents::insert(&portal.store().lock(), &new)?;
-    tracing::info!(oid = caller.oid, document = %document.id, created, "document stored");
-
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    let mut response = (status, Json(&document)).into_response();
-    let location = routes::with_id(routes::DOCUMENT, &document.id);
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
+    let (document, created, response) = portal.store().transaction(|tx| {
+        let (document, created) = documents::insert(tx, &new)?;
+        let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+        let response = StoredResponse {
+            status: status.as_u16(),
+            body: serde_json::to_string(&document)
+                .map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?,
+            location: Some(routes::with_id(routes::DOCUMENT, &document.id)),
+        };
+        if let Some(guard) = &claimed {
+            idempotency::complete(tx, caller.oid, guard.key, &response)?;
+        }
+        Ok::<_, rusqlite::Error>((document, created, response))
+    })?;
+    if let Some(guard) = &mut claimed {
+        guard.settled = true;
     }
-    Ok(private(response))
+    tracing::info!(oid = caller.oid, document = %document.id, created, "document stored");
+    Ok(stored_response(response, Delivery::First))
 }
 
 /// One of the person's documents, without its bytes.

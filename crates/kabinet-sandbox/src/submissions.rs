@@ -198,11 +198,7 @@ fn problems(
 
     for requirement in service.attachments.iter().filter(|a| a.required) {
         if !attached.contains(&requirement.kind) {
-            problems.push(problem(
-                format!("attachments/{}", requirement.kind.as_str()),
-                FieldProblemCode::MissingAttachment,
-                format!("Приложите документ «{}»", requirement.title),
-            ));
+            problems.push(requirement.missing_problem());
         }
     }
     Ok(problems)

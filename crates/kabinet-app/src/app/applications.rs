@@ -2,19 +2,21 @@
 //! sealed drafts and templates, local checks with the portal's own validator, submitting a
 //! draft into the outbox, and the background sender that delivers the outbox.
 //!
-//! Attachments: a draft attaches vault scans, and the outbox takes portal document ids. So
-//! submitting first uploads every attached scan that is not on the portal yet. Offline, such a
-//! draft is refused with `offline` (nothing is queued): a queued request never changes once
-//! written, and it cannot name a document that does not exist yet. A draft whose scans are
-//! all uploaded is queued offline and sent when the portal answers again.
+//! Attachments: a draft attaches vault scans. Submitting uploads nothing: each scan is queued
+//! as an [`Attachment::Scan`] of the service attachment it fills, so a draft with scans is
+//! queued offline too. The sender uploads the scans through [`VaultUploader`] under per-scan
+//! idempotency keys the outbox keeps, then sends the application with their document ids.
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use kabinet_api::{FieldProblem, FieldProblemCode, Service, ServiceCatalog};
+use kabinet_api::{DocumentKind, FieldProblem, FieldProblemCode, Service, ServiceCatalog};
 use kabinet_core::Error;
 use kabinet_core::client::{CatalogResponse, PortalClient};
-use kabinet_core::outbox::{EnqueueError, Outbox, OutboxItem, OutboxState, Stage};
+use kabinet_core::outbox::{
+    Attachment, EnqueueError, Outbox, OutboxItem, OutboxState, ScanUpload, ScanUploader, Stage,
+    UploadFuture,
+};
 use kabinet_core::store::{AccountKey, Draft, DraftContent, DraftKind};
 use tokio::sync::Notify;
 
@@ -111,6 +113,52 @@ fn item_view(item: &OutboxItem, catalog: Option<&ServiceCatalog>) -> OutboxItemV
     }
 }
 
+/// The service attachment each of `scan_ids` fills, matched as the window matches them: in
+/// order, each scan fills the first attachment not yet filled whose kind is the scan's own
+/// (`kinds` has the vault's kind of each scan it knows); a scan the vault does not know fills
+/// the first free one. `None` for a scan that fills none.
+fn filled_attachments(
+    service: &Service,
+    scan_ids: &[String],
+    kinds: &[(String, DocumentKind)],
+) -> Vec<Option<DocumentKind>> {
+    let mut filled: Vec<DocumentKind> = Vec::new();
+    scan_ids
+        .iter()
+        .map(|id| {
+            let own = kinds.iter().find(|(scan, _)| scan == id).map(|(_, kind)| *kind);
+            let attachment = service
+                .attachments
+                .iter()
+                .find(|a| !filled.contains(&a.kind) && own.is_none_or(|own| own == a.kind))?;
+            filled.push(attachment.kind);
+            Some(attachment.kind)
+        })
+        .collect()
+}
+
+/// Uploads the outbox's scans from the signed-in person's vault; a scan the vault already
+/// knows as uploaded is not sent again.
+struct VaultUploader {
+    app: Weak<App>,
+}
+
+impl ScanUploader for VaultUploader {
+    fn upload<'a>(&'a self, client: &'a PortalClient, scan: &'a ScanUpload) -> UploadFuture<'a> {
+        Box::pin(async move {
+            let Some(app) = self.app.upgrade() else { return Err(Error::SignedOut.into()) };
+            if let Ok(vault) = app.current_vault() {
+                let id = scan.scan_id.clone();
+                let known = super::documents::blocking(move || vault.scan(&id)).await;
+                if let Ok(Some((document_id, _))) = known.map(|s| s.uploaded) {
+                    return Ok(document_id);
+                }
+            }
+            app.upload_to_portal(client, &scan.scan_id, Some(scan.kind), Some(&scan.key)).await
+        })
+    }
+}
+
 fn not_found(what: &str) -> CommandError {
     CommandError { code: ErrorCode::NotFound, message: format!("no such {what}") }
 }
@@ -122,7 +170,19 @@ impl App {
     }
 
     fn outbox_of(&self, account: AccountKey) -> Outbox {
-        Outbox::new(self.store.clone(), account)
+        Outbox::new(self.store.clone(), account).with_clock(self.clock.clone())
+    }
+
+    /// The vault's kind of each scan it holds; nothing when the vault is not open.
+    fn scan_kinds(&self) -> Vec<(String, DocumentKind)> {
+        let Ok(vault) = self.current_vault() else { return Vec::new() };
+        match vault.scans() {
+            Ok(scans) => scans.into_iter().map(|scan| (scan.id, scan.kind)).collect(),
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot read the vault's scans");
+                Vec::new()
+            }
+        }
     }
 
     /// The service catalog: fetched from the portal when it answers (and cached), from the
@@ -292,25 +352,31 @@ impl App {
                 message: "Услуга не найдена в каталоге; обновите каталог".to_owned(),
             })]);
         };
-        // TODO(clock): the app reads the system clock here and in the sender, like the rest of
-        // `App`; an injected clock would let date checks and the sender's waits test without
-        // the real time.
-        let today = kabinet_api::forms::portal_date(time::OffsetDateTime::now_utc());
-        let problems = kabinet_api::validate_answers(&service.form, &draft.content.answers, today)
-            .map_err(|err| CommandError {
-                code: ErrorCode::Internal,
-                message: format!("the service's form is unusable: {err}"),
-            })?;
+        let today = kabinet_api::forms::portal_date(self.clock.now());
+        let mut problems =
+            kabinet_api::validate_answers(&service.form, &draft.content.answers, today).map_err(
+                |err| CommandError {
+                    code: ErrorCode::Internal,
+                    message: format!("the service's form is unusable: {err}"),
+                },
+            )?;
+
+        // The portal refuses an application without a required document; so does the check.
+        let filled = filled_attachments(service, &draft.content.scan_ids, &self.scan_kinds());
+        for requirement in service.attachments.iter().filter(|a| a.required) {
+            if !filled.contains(&Some(requirement.kind)) {
+                problems.push(requirement.missing_problem());
+            }
+        }
         Ok(problem_views(&problems))
     }
 
-    /// Submits draft `id`: uploads its scans that are not on the portal yet, then queues it in
-    /// the outbox under a fresh idempotency key and wakes the sender.
+    /// Submits draft `id`: queues it in the outbox, with each attached scan as the service
+    /// attachment it fills, under a fresh idempotency key, and wakes the sender, which uploads
+    /// the scans and sends it. Nothing goes to the portal here, so this works offline.
     ///
     /// # Errors
-    /// [`ErrorCode::Offline`] when a scan still has to be uploaded and the portal cannot be
-    /// reached; [`ErrorCode::NotFound`] for an unknown draft or a scan no longer in the vault;
-    /// upload refusals ([`ErrorCode::Invalid`]); `signed_out`; storage errors.
+    /// [`ErrorCode::NotFound`] for an unknown draft; `signed_out`; storage errors.
     pub async fn submit_draft(&self, id: &str) -> Result<SubmitView, CommandError> {
         let account = self.signed_in_account()?;
         let draft = self
@@ -319,19 +385,34 @@ impl App {
             .filter(|d| d.kind == DraftKind::Draft)
             .ok_or_else(|| not_found("draft"))?;
 
-        // Local checks first, so that nothing is uploaded for a form that cannot go.
         let problems = self.check_draft(id)?;
         if !problems.is_empty() {
             return Ok(SubmitView::Problems { problems });
         }
 
-        let mut document_ids = Vec::new();
-        for scan_id in &draft.content.scan_ids {
-            document_ids.push(self.portal_document_of(scan_id).await?);
-        }
+        let catalog = self.store.cached_catalog(&self.profile.id)?;
+        let service = catalog.as_ref().and_then(|(catalog, _)| {
+            catalog.items.iter().find(|s| s.code == draft.content.service_code)
+        });
+        let kinds = self.scan_kinds();
+        let filled = service.map_or_else(Vec::new, |service| {
+            filled_attachments(service, &draft.content.scan_ids, &kinds)
+        });
+        let attachments = draft
+            .content
+            .scan_ids
+            .iter()
+            .enumerate()
+            .map(|(index, scan_id)| {
+                // A scan that fills no attachment goes as what it shows, and the portal judges.
+                let own = kinds.iter().find(|(id, _)| id == scan_id).map(|(_, kind)| *kind);
+                let kind = filled.get(index).copied().flatten().or(own);
+                Attachment::Scan { id: scan_id.clone(), kind: kind.unwrap_or(DocumentKind::Other) }
+            })
+            .collect();
 
         let outbox = self.outbox_of(account);
-        let item = match outbox.enqueue(id, document_ids) {
+        let item = match outbox.enqueue(id, attachments) {
             Ok(item) => item,
             Err(EnqueueError::Problems(problems)) => {
                 return Ok(SubmitView::Problems { problems: problem_views(&problems) });
@@ -345,23 +426,7 @@ impl App {
         tracing::info!(item = %item.id, "draft submitted to the outbox");
         self.announce_outbox(&outbox);
         self.outbox_wake.notify_one();
-        let catalog = self.store.cached_catalog(&self.profile.id)?;
         Ok(SubmitView::Queued { item: item_view(&item, catalog.as_ref().map(|(c, _)| c)) })
-    }
-
-    /// The portal document id of vault scan `scan_id`, uploading it first if needed.
-    async fn portal_document_of(&self, scan_id: &str) -> Result<String, CommandError> {
-        let vault = self.current_vault()?;
-        let scans = super::documents::blocking(move || vault.scans()).await?;
-        let scan = scans.iter().find(|s| s.id == scan_id).ok_or_else(|| not_found("scan"))?;
-        if let Some((document_id, _)) = &scan.uploaded {
-            return Ok(document_id.clone());
-        }
-        let uploaded = self.upload_scan(scan_id.to_owned()).await?;
-        uploaded.uploaded.map(|u| u.document_id).ok_or_else(|| CommandError {
-            code: ErrorCode::Internal,
-            message: "the upload left no document id".to_owned(),
-        })
     }
 
     /// The outbox, oldest submission first.
@@ -391,7 +456,8 @@ impl App {
         let account = client.session().account();
         let observer = self.me.clone();
         let observed = account.clone();
-        let outbox = self.outbox_of(account).on_stage(move |stage| {
+        let uploader = Arc::new(VaultUploader { app: self.me.clone() });
+        let outbox = self.outbox_of(account).with_uploader(uploader).on_stage(move |stage| {
             // The window shows `sending` while the request is out.
             if stage == Stage::Claimed
                 && let Some(app) = observer.upgrade()
@@ -450,7 +516,7 @@ async fn run_sender(app: Weak<App>, client: PortalClient, outbox: Outbox, wake: 
 
         let wait = match outbox.next_due() {
             Ok(Some(due_ms)) => {
-                let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+                let now_ms = strong.clock.now().unix_timestamp() * 1000;
                 let ms = u64::try_from(due_ms.saturating_sub(now_ms)).unwrap_or(0);
                 Duration::from_millis(ms).min(IDLE_WAIT)
             }
@@ -514,6 +580,44 @@ mod tests {
         assert!(
             matches!(broken.state, OutboxStateView::Failed { .. }),
             "a sent item without its application is shown as a failure, not as sent"
+        );
+    }
+
+    #[test]
+    fn scans_fill_the_attachments_of_their_kind_as_the_window_matches_them() {
+        let service: Service = serde_json::from_value(serde_json::json!({
+            "code": "s", "title": "", "department": "", "description": "",
+            "fee_kopecks": 0, "processing_days": 1, "form": {},
+            "attachments": [
+                { "kind": "passport", "title": "Паспорт", "description": "",
+                  "formats": ["application/pdf"], "max_size": 1, "required": true },
+                { "kind": "snils", "title": "СНИЛС", "description": "",
+                  "formats": ["application/pdf"], "max_size": 1, "required": false }
+            ]
+        }))
+        .unwrap();
+        let kinds = [
+            ("s1".to_owned(), DocumentKind::Snils),
+            ("p1".to_owned(), DocumentKind::Passport),
+            ("p2".to_owned(), DocumentKind::Passport),
+            ("o1".to_owned(), DocumentKind::Other),
+        ];
+        let ids = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+
+        assert_eq!(
+            filled_attachments(&service, &ids(&["s1", "p1"]), &kinds),
+            [Some(DocumentKind::Snils), Some(DocumentKind::Passport)],
+            "each scan fills the attachment of its own kind, whatever the order"
+        );
+        assert_eq!(
+            filled_attachments(&service, &ids(&["p1", "p2", "o1"]), &kinds),
+            [Some(DocumentKind::Passport), None, None],
+            "an attachment is filled once, and a scan of another kind fills none"
+        );
+        assert_eq!(
+            filled_attachments(&service, &ids(&["p1", "gone"]), &kinds),
+            [Some(DocumentKind::Passport), Some(DocumentKind::Snils)],
+            "a scan the vault does not know takes the first free attachment"
         );
     }
 }

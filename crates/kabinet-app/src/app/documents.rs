@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use kabinet_api::{Document, DocumentKind, MAX_DOCUMENT_SIZE};
 use kabinet_core::client::{PortalClient, Upload};
+use kabinet_core::outbox::UploadError;
 use kabinet_core::store::AccountKey;
 use kabinet_core::{Error, Session};
 use kabinet_keychain::Availability;
@@ -456,17 +457,52 @@ impl App {
     /// [`ErrorCode::Invalid`] when the portal refuses the file, [`ErrorCode::Offline`] when it
     /// cannot be reached.
     pub async fn upload_scan(&self, id: String) -> Result<ScanView, CommandError> {
-        let vault = self.current_vault()?;
+        self.current_vault()?;
         let client = self.documents_client().await?;
-        let scan_id = id.clone();
-        let (scan, bytes) = blocking({
+        match self.upload_to_portal(&client, &id, None, None).await {
+            Ok(_) => {}
+            Err(UploadError::NotInVault) => return Err(CommandError::from(VaultError::NotFound)),
+            Err(UploadError::Portal(Error::Portal { status, code, message })) => {
+                tracing::warn!(status, ?code, "the portal refused an upload");
+                return Err(CommandError { code: ErrorCode::Invalid, message });
+            }
+            Err(UploadError::Portal(err)) => return Err(err.into()),
+            Err(err) => {
+                return Err(CommandError { code: ErrorCode::Internal, message: err.to_string() });
+            }
+        }
+        self.with_scan(move |vault| vault.scan(&id)).await
+    }
+
+    /// Uploads scan `scan_id` through `client` as `kind` (or the scan's own kind) under `key`,
+    /// with progress events, and marks the scan uploaded in the vault. Returns the portal's
+    /// document id.
+    pub(super) async fn upload_to_portal(
+        &self,
+        client: &PortalClient,
+        scan_id: &str,
+        kind: Option<DocumentKind>,
+        key: Option<&str>,
+    ) -> Result<String, UploadError> {
+        // A closed vault is not the scan's fault: the upload is tried again later.
+        let vault = self.current_vault().map_err(|err| Error::Storage(err.message))?;
+        let id = scan_id.to_owned();
+        let read = tokio::task::spawn_blocking({
             let vault = vault.clone();
-            move || vault.upload_bytes(&scan_id)
+            move || vault.upload_bytes(&id)
         })
-        .await?;
+        .await
+        .map_err(|err| Error::Internal(err.to_string()))?;
+        let (scan, bytes) = match read {
+            Ok(found) => found,
+            Err(VaultError::NotFound | VaultError::Corrupt { .. } | VaultError::Missing { .. }) => {
+                return Err(UploadError::NotInVault);
+            }
+            Err(err) => return Err(Error::Storage(err.to_string()).into()),
+        };
 
         let events = self.events.clone();
-        let progress_id = id.clone();
+        let progress_id = scan_id.to_owned();
         let progress = Arc::new(move |sent, total| {
             events.upload_progress(&UploadProgressEvent {
                 scan_id: progress_id.clone(),
@@ -474,22 +510,16 @@ impl App {
                 total,
             });
         });
-        let upload = Upload {
+        let request = Upload {
             name: &scan.name,
-            kind: scan.kind,
+            kind: kind.unwrap_or(scan.kind),
             media_type: scan.media,
             bytes: &bytes,
             sha256: &scan.sha256,
+            idempotency_key: key,
         };
-        let document = match client.upload_document(&upload, progress).await {
-            Ok(document) => document,
-            Err(Error::Portal { status, code, message }) => {
-                tracing::warn!(status, ?code, "the portal refused an upload");
-                return Err(CommandError { code: ErrorCode::Invalid, message });
-            }
-            Err(err) => return Err(err.into()),
-        };
-        tracing::info!(scan = %id, document = %document.id, "uploaded");
+        let document = client.upload_document(&request, progress).await?;
+        tracing::info!(scan = %scan.id, document = %document.id, "uploaded");
 
         let document_id = document.id.clone();
         let at = document.uploaded_at.unix_timestamp();
@@ -498,9 +528,13 @@ impl App {
             documents.retain(|d| d.id != document.id);
             documents.insert(0, document);
         }
-        let view = self.with_scan(move |vault| vault.mark_uploaded(&id, &document_id, at)).await?;
+        let (scan_id, marked) = (scan.id.clone(), document_id.clone());
+        if let Err(err) = blocking(move || vault.mark_uploaded(&scan_id, &marked, at)).await {
+            // The portal has the document; only the vault's note of it is missing.
+            tracing::warn!(error = %err.message, "cannot mark a scan as uploaded");
+        }
         self.announce_vault().await;
-        Ok(view)
+        Ok(document_id)
     }
 
     /// Deletes a document at the portal; the local scan, if any, stays, as local-only.

@@ -34,6 +34,7 @@ async fn an_upload_reports_its_progress_and_lands_once() {
         media_type: MediaType::Jpeg,
         bytes: &bytes,
         sha256: &sha256,
+        idempotency_key: None,
     };
     let seen = Arc::new(Mutex::new(Vec::new()));
     let record = seen.clone();
@@ -67,6 +68,7 @@ async fn a_refused_upload_carries_the_portals_code() {
         media_type: MediaType::Jpeg,
         bytes: &bytes,
         sha256: &"0".repeat(64),
+        idempotency_key: None,
     };
     match client.upload_document(&upload, Arc::new(|_, _| {})).await {
         Err(Error::Portal { status: 422, code: Some(code), .. }) => {

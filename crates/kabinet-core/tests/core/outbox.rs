@@ -3,15 +3,20 @@
 //! back, and a sender killed at random points many times still submits every draft exactly
 //! once.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kabinet_api::{ApplicationSubmission, DocumentKind, FieldProblemCode, MediaType};
+use kabinet_core::Error;
 use kabinet_core::client::{CatalogResponse, PortalClient, SubmitOutcome, Upload};
-use kabinet_core::outbox::{EnqueueError, Outbox, OutboxState};
+use kabinet_core::outbox::{
+    Attachment, EnqueueError, Outbox, OutboxItem, OutboxState, ScanUpload, ScanUploader,
+    SendReport, UploadError, UploadFuture,
+};
 use kabinet_core::retry::{Backoff, FixedJitter};
 use kabinet_core::session::Activity;
 use kabinet_core::store::{AccountKey, Draft, DraftContent, DraftKind, LocalStore};
@@ -59,6 +64,7 @@ async fn passport_scan(client: &PortalClient) -> String {
         media_type: MediaType::Pdf,
         bytes: &bytes,
         sha256: &sha256,
+        idempotency_key: None,
     };
     client.upload_document(&upload, Arc::new(|_, _| {})).await.unwrap().id
 }
@@ -83,6 +89,25 @@ fn save_draft(store: &LocalStore, account: &AccountKey, n: usize) -> String {
     let draft = Draft::new(DraftKind::Draft, snils_content(n), 0).unwrap();
     store.save_draft(account, &draft).unwrap();
     draft.id
+}
+
+/// The same person's client, aimed at a port nothing listens on.
+async fn offline_client(portal: &Portal, client: &PortalClient) -> PortalClient {
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_url = Url::parse(&format!("http://{}", dead.local_addr().unwrap())).unwrap();
+    drop(dead);
+    let token = client.session().access_token(Activity::Background).await.unwrap();
+    PortalClient::new(
+        portal.http.clone(),
+        Arc::new(Session::from_access_token(
+            portal.http.clone(),
+            PortalProfile::sandbox_at(dead_url),
+            client.session().subject(),
+            token,
+            Duration::from_secs(600),
+        )),
+    )
+    .with_jitter(Arc::new(FixedJitter(0.0)))
 }
 
 async fn application_ids(client: &PortalClient) -> Vec<String> {
@@ -148,7 +173,7 @@ async fn a_queued_draft_becomes_one_application_and_its_draft_goes() {
     let outbox = Outbox::new(store.clone(), account.clone());
 
     let draft = save_draft(&store, &account, 1);
-    let item = outbox.enqueue(&draft, vec![document]).unwrap();
+    let item = outbox.enqueue(&draft, vec![Attachment::Document(document)]).unwrap();
     assert_eq!(item.state, OutboxState::Queued);
     let report = outbox.send_due(&client).await.unwrap();
     let again = outbox.send_due(&client).await.unwrap();
@@ -210,27 +235,16 @@ async fn drafts_queued_while_the_portal_is_unreachable_go_once_it_answers() {
     let document = passport_scan(&client).await;
     let before = application_ids(&client).await;
 
-    // The same person's client, aimed at a port nothing listens on.
-    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead_url = Url::parse(&format!("http://{}", dead.local_addr().unwrap())).unwrap();
-    drop(dead);
-    let token = client.session().access_token(Activity::Background).await.unwrap();
-    let offline = PortalClient::new(
-        portal.http.clone(),
-        Arc::new(Session::from_access_token(
-            portal.http.clone(),
-            PortalProfile::sandbox_at(dead_url),
-            client.session().subject(),
-            token,
-            Duration::from_secs(600),
-        )),
-    )
-    .with_jitter(Arc::new(FixedJitter(0.0)));
+    let offline = offline_client(&portal, &client).await;
     let outbox = Outbox::new(store.clone(), account.clone())
         .with_backoff(Backoff { base: Duration::from_millis(1), cap: Duration::from_millis(1) });
 
-    let first = outbox.enqueue(&save_draft(&store, &account, 3), vec![document.clone()]).unwrap();
-    let second = outbox.enqueue(&save_draft(&store, &account, 4), vec![document]).unwrap();
+    let first = outbox
+        .enqueue(&save_draft(&store, &account, 3), vec![Attachment::Document(document.clone())])
+        .unwrap();
+    let second = outbox
+        .enqueue(&save_draft(&store, &account, 4), vec![Attachment::Document(document)])
+        .unwrap();
     let report = outbox.send_due(&offline).await.unwrap();
 
     assert!(report.offline && report.sent == 0, "nothing goes while offline: {report:?}");
@@ -245,6 +259,156 @@ async fn drafts_queued_while_the_portal_is_unreachable_go_once_it_answers() {
 
     assert_eq!((report.sent, again.sent), (2, 0), "both go once the portal answers");
     assert_eq!(application_ids(&client).await.len(), before.len() + 2, "each exactly once");
+}
+
+/// A vault played in memory: scans by id, uploaded through the real client under the key the
+/// outbox gives, with the keys of every attempt recorded.
+#[derive(Default)]
+struct MemoryVault {
+    scans: Mutex<HashMap<String, Vec<u8>>>,
+    keys: Mutex<Vec<String>>,
+    /// Drops the portal's answer to the next upload, as a connection lost after the request.
+    lose_next_answer: AtomicBool,
+}
+
+impl ScanUploader for MemoryVault {
+    fn upload<'a>(&'a self, client: &'a PortalClient, scan: &'a ScanUpload) -> UploadFuture<'a> {
+        Box::pin(async move {
+            self.keys.lock().unwrap().push(scan.key.clone());
+            let bytes = self.scans.lock().unwrap().get(&scan.scan_id).cloned();
+            let Some(bytes) = bytes else { return Err(UploadError::NotInVault) };
+            let sha256: String =
+                Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            let upload = Upload {
+                name: "Скан",
+                kind: scan.kind,
+                media_type: MediaType::Pdf,
+                bytes: &bytes,
+                sha256: &sha256,
+                idempotency_key: Some(&scan.key),
+            };
+            let document = client.upload_document(&upload, Arc::new(|_, _| {})).await?;
+            if self.lose_next_answer.swap(false, Ordering::SeqCst) {
+                return Err(UploadError::Portal(Error::Offline("the answer was lost".into())));
+            }
+            Ok(document.id)
+        })
+    }
+}
+
+fn scan_pdf(seed: u8) -> Vec<u8> {
+    format!("%PDF-1.4\n% scan {seed}\n1 0 obj<<>>endobj\nstartxref\n9\n%%EOF\n").into_bytes()
+}
+
+/// The document ids the portal stored with application `id`, and how many documents it has.
+fn portal_record(portal: &Portal, id: &str) -> (Vec<String>, i64) {
+    let (attached, documents): (String, i64) = portal
+        .sandbox
+        .portal
+        .store()
+        .lock()
+        .query_row(
+            "SELECT document_ids, (SELECT count(*) FROM documents) FROM applications
+             WHERE id = ?1",
+            [id.parse::<i64>().unwrap()],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap();
+    (serde_json::from_str(&attached).unwrap(), documents)
+}
+
+#[tokio::test]
+async fn a_scan_queued_offline_is_uploaded_once_and_sent_with_its_application() {
+    let portal = Portal::start(|_| {}).await;
+    let (client, _secrets) = portal.client().await;
+    let store = Arc::new(LocalStore::open_in_memory().unwrap());
+    let account = prepare(&store, &client).await;
+    let vault = Arc::new(MemoryVault::default());
+    vault.scans.lock().unwrap().insert("scan-1".into(), scan_pdf(1));
+    let outbox = Outbox::new(store.clone(), account.clone())
+        .with_uploader(vault.clone())
+        .with_backoff(Backoff { base: Duration::from_millis(1), cap: Duration::from_millis(1) });
+
+    let scan = Attachment::Scan { id: "scan-1".into(), kind: DocumentKind::Passport };
+    let item = outbox.enqueue(&save_draft(&store, &account, 5), vec![scan]).unwrap();
+    let offline = offline_client(&portal, &client).await;
+    let report = outbox.send_due(&offline).await.unwrap();
+    assert!(report.offline && report.deferred == 1, "the upload waits: {report:?}");
+    assert_eq!(outbox.item(&item.id).unwrap().unwrap().state, OutboxState::Queued);
+    assert!(client.documents().await.unwrap().is_empty(), "nothing reached the portal");
+
+    // Back online, the first answer is lost after the portal stored the scan: the retry goes
+    // under the same key and the item records the one document.
+    vault.lose_next_answer.store(true, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let lost = outbox.send_due(&client).await.unwrap();
+    assert_eq!((lost.sent, lost.deferred), (0, 1), "{lost:?}");
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let report = outbox.send_due(&client).await.unwrap();
+    assert_eq!(report.sent, 1, "{report:?}");
+
+    let keys = vault.keys.lock().unwrap().clone();
+    assert_eq!(keys.len(), 3, "offline, lost, answered: {keys:?}");
+    assert!(keys.windows(2).all(|w| w[0] == w[1]), "every attempt under the scan's one key");
+    let sent = outbox.item(&item.id).unwrap().unwrap().application.unwrap();
+    let documents = client.documents().await.unwrap();
+    assert_eq!(documents.len(), 1, "the scan is at the portal once");
+    assert_eq!(documents[0].kind, DocumentKind::Passport, "as the attachment it fills");
+    let (attached, stored) = portal_record(&portal, &sent.id);
+    assert_eq!((attached, stored), (vec![documents[0].id.clone()], 1), "sent with its scan");
+
+    let again = outbox.send_due(&client).await.unwrap();
+    assert_eq!(again, SendReport::default(), "nothing is left to send or upload");
+    assert_eq!(vault.keys.lock().unwrap().len(), 3, "an uploaded scan is not uploaded again");
+}
+
+#[tokio::test]
+async fn a_scan_gone_from_the_vault_or_refused_needs_a_fix_and_the_draft_stays() {
+    let portal = Portal::start(|_| {}).await;
+    let (client, _secrets) = portal.client().await;
+    let store = Arc::new(LocalStore::open_in_memory().unwrap());
+    let account = prepare(&store, &client).await;
+    let vault = Arc::new(MemoryVault::default());
+    // Not a PDF by content: the portal refuses it with 415.
+    vault.scans.lock().unwrap().insert("broken".into(), b"GIF89a not a scan".to_vec());
+    let outbox = Outbox::new(store.clone(), account.clone()).with_uploader(vault.clone());
+
+    let gone = Attachment::Scan { id: "gone".into(), kind: DocumentKind::Passport };
+    let first_draft = save_draft(&store, &account, 6);
+    let first = outbox.enqueue(&first_draft, vec![gone]).unwrap();
+    let broken = Attachment::Scan { id: "broken".into(), kind: DocumentKind::Passport };
+    let second_draft = save_draft(&store, &account, 7);
+    let second = outbox.enqueue(&second_draft, vec![broken]).unwrap();
+    let report = outbox.send_due(&client).await.unwrap();
+
+    assert_eq!(report.needs_fix, 2, "{report:?}");
+    let first = outbox.item(&first.id).unwrap().unwrap();
+    let second = outbox.item(&second.id).unwrap().unwrap();
+    let problem =
+        |item: &OutboxItem| (item.state, item.problems[0].field.clone(), item.problems[0].code);
+    assert_eq!(
+        problem(&first),
+        (
+            OutboxState::NeedsFix,
+            "attachments/passport".to_owned(),
+            FieldProblemCode::MissingAttachment
+        ),
+        "a scan no longer in the vault is attached again by the person"
+    );
+    assert_eq!(
+        problem(&second),
+        (
+            OutboxState::NeedsFix,
+            "attachments/passport".to_owned(),
+            FieldProblemCode::AttachmentFormat
+        ),
+        "a refused scan is replaced by the person"
+    );
+    assert!(second.problems[0].message.starts_with("Портал не принял скан"), "in Russian");
+    for draft in [&first_draft, &second_draft] {
+        assert!(store.draft(&account, draft).unwrap().is_some(), "nothing the person made is lost");
+    }
+    assert!(client.documents().await.unwrap().is_empty());
 }
 
 /// A small seeded generator, so that a failing drill can be replayed.
@@ -341,7 +505,8 @@ async fn a_sender_killed_at_random_points_submits_every_draft_exactly_once() {
         let document = passport_scan(&client).await;
         let outbox = Outbox::new(store.clone(), account.clone());
         for n in 0..DRAFTS {
-            outbox.enqueue(&save_draft(&store, &account, 100 + n), vec![document.clone()]).unwrap();
+            let attachments = vec![Attachment::Document(document.clone())];
+            outbox.enqueue(&save_draft(&store, &account, 100 + n), attachments).unwrap();
         }
         account
     };

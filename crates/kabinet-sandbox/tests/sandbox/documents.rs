@@ -168,3 +168,122 @@ async fn documents_belong_to_their_account_and_need_a_token() {
         portal.http.post(portal.url("/api/v1/documents")).multipart(form(bytes, &sha, "x", "inn"));
     assert_eq!(anonymous.send().await.unwrap().status(), 401);
 }
+
+/// An upload's status, body and whether it was replayed.
+struct Keyed {
+    status: u16,
+    text: String,
+    replayed: bool,
+}
+
+impl Keyed {
+    fn code(&self) -> String {
+        let body: Value = serde_json::from_str(&self.text).unwrap_or(Value::Null);
+        body["code"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+async fn upload_keyed(portal: &TestPortal, token: &str, key: &str, form: Form) -> Keyed {
+    let response = portal
+        .http
+        .post(portal.url("/api/v1/documents"))
+        .bearer_auth(token)
+        .header("idempotency-key", key)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let replayed = response.headers().get("idempotent-replayed").is_some_and(|v| v == "true");
+    Keyed { status, text: response.text().await.unwrap(), replayed }
+}
+
+async fn document_count(portal: &TestPortal, token: &str) -> usize {
+    let (status, list) = portal.get_json("/api/v1/documents", token).await;
+    assert_eq!(status, 200);
+    list["items"].as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn an_upload_under_a_key_is_replayed_and_the_key_cannot_carry_other_bytes() {
+    let portal = TestPortal::start().await;
+    let token = portal.sign_in().await.access_token;
+    let token = token.expose();
+    let bytes = png(21);
+    let sha = sha256(&bytes);
+
+    let first =
+        upload_keyed(&portal, token, "upload-1", form(bytes.clone(), &sha, "П", "inn")).await;
+    assert_eq!((first.status, first.replayed), (201, false), "{}", first.text);
+    let again = upload_keyed(&portal, token, "\"upload-1\"", form(bytes, &sha, "П", "inn")).await;
+    assert_eq!(
+        (again.status, again.replayed),
+        (201, true),
+        "a repeat under the key is the first response, not the 200 of a known file"
+    );
+    assert_eq!(again.text, first.text, "byte for byte");
+
+    let other = png(22);
+    let other_sha = sha256(&other);
+    let reused =
+        upload_keyed(&portal, token, "upload-1", form(other, &other_sha, "П", "inn")).await;
+    assert_eq!((reused.status, reused.code()), (422, "idempotency_key_reused".to_owned()));
+    assert_eq!(document_count(&portal, token).await, 1, "the other bytes were not stored");
+
+    let malformed =
+        upload_keyed(&portal, token, "two words", form(png(23), &sha, "x", "inn")).await;
+    assert_eq!((malformed.status, malformed.code()), (400, "invalid_request".to_owned()));
+}
+
+#[tokio::test]
+async fn a_refused_upload_leaves_its_key_free() {
+    let portal = TestPortal::start().await;
+    let token = portal.sign_in().await.access_token;
+    let token = token.expose();
+    let bytes = png(24);
+
+    let refused =
+        upload_keyed(&portal, token, "upload-2", form(bytes.clone(), &sha256(b"x"), "x", "inn"))
+            .await;
+    assert_eq!((refused.status, refused.code()), (422, "checksum_mismatch".to_owned()));
+    let sha = sha256(&bytes);
+    let fixed = upload_keyed(&portal, token, "upload-2", form(bytes, &sha, "x", "inn")).await;
+    assert_eq!(
+        fixed.status, 201,
+        "a refusal keeps no response, so the same key carries the corrected upload: {}",
+        fixed.text
+    );
+}
+
+#[tokio::test]
+async fn a_duplicate_upload_while_the_first_is_in_flight_is_409() {
+    let portal = std::sync::Arc::new(TestPortal::start().await);
+    let token = portal.sign_in().await.access_token.expose().to_owned();
+    let bytes = png(25);
+    let sha = sha256(&bytes);
+
+    let hold = portal.sandbox.portal.hold_submissions().await;
+    let mut uploads = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let (portal, token, bytes, sha) =
+            (portal.clone(), token.clone(), bytes.clone(), sha.clone());
+        uploads.spawn(async move {
+            upload_keyed(&portal, &token, "upload-3", form(bytes, &sha, "x", "inn")).await
+        });
+    }
+    for _ in 0..3 {
+        let reply = tokio::time::timeout(std::time::Duration::from_secs(20), uploads.join_next())
+            .await
+            .expect("duplicates are answered at once, not held")
+            .unwrap()
+            .unwrap();
+        assert_eq!((reply.status, reply.code()), (409, "idempotency_key_in_use".to_owned()));
+    }
+    drop(hold);
+
+    let first = uploads.join_next().await.unwrap().unwrap();
+    assert_eq!(first.status, 201, "the held upload completes: {}", first.text);
+    let retry = upload_keyed(&portal, &token, "upload-3", form(bytes, &sha, "x", "inn")).await;
+    assert_eq!((retry.status, retry.replayed), (201, true), "a retry gets the replay");
+    assert_eq!(document_count(&portal, &token).await, 1, "stored exactly once");
+}

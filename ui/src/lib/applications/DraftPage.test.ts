@@ -205,23 +205,6 @@ describe('DraftPage', () => {
     await waitFor(() => expect(onQueued).toHaveBeenCalledOnce());
   });
 
-  it('explains an offline submission in plain words', async () => {
-    const user = userEvent.setup();
-    open({
-      submit_draft: () => {
-        throw { code: 'offline', message: 'portal unreachable' };
-      },
-    });
-
-    await user.click(await screen.findByTestId('submit-button'));
-
-    const error = await screen.findByTestId('draft-error');
-    expect(error).toHaveTextContent('Нет связи с порталом, а сканы нужно загрузить до отправки');
-    expect(error, 'the technical message stays folded under Details').toHaveTextContent(
-      'Подробности',
-    );
-  });
-
   it('stores a typed date as ISO and anything else as typed, and shows ISO back as ДД.ММ.ГГГГ', async () => {
     const user = userEvent.setup();
     const { calls } = open({ draft: () => draftView({ birth_date: '1985-04-12' }) });

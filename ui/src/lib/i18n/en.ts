@@ -337,8 +337,6 @@ export const en: Messages = {
     submit: 'Send',
     submitting: 'Sending…',
     submitFailed: 'Could not send the application.',
-    submitOffline:
-      'The portal cannot be reached, and the scans must be uploaded before sending. The application is kept as a draft: send it once you are back online.',
     problemsTitle: (count: number) => `${count} ${count === 1 ? 'problem' : 'problems'} found`,
     outboxTitle: 'Outbox',
     outboxDocumentTitle: 'Outbox — Kabinet',
