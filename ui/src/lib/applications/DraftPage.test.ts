@@ -9,6 +9,7 @@ import {
   draftView,
   outboxItemView,
   returnedItemView,
+  scanView,
   templateView,
   vaultView,
 } from '$lib/backend/fixtures';
@@ -303,6 +304,32 @@ describe('DraftPage', () => {
 
     await user.click(screen.getByTestId('attachment-show-all'));
     expect(options()).toHaveLength(3);
+  });
+
+  it('marks a scan of another kind as what the attachment needs when it is chosen', async () => {
+    const user = userEvent.setup();
+    const { calls } = open({
+      vault_set_kind: () => ({ ...scanView('scan-3'), kind: 'passport' }),
+    });
+
+    const select = await screen.findByRole('combobox', { name: /Скан паспорта/ });
+    await user.click(screen.getByTestId('attachment-show-all'));
+    await user.selectOptions(select, 'scan-3');
+
+    await waitFor(() =>
+      expect(calls).toContainEqual({
+        command: 'vault_set_kind',
+        args: { id: 'scan-3', kind: 'passport' },
+      }),
+    );
+    await waitFor(() =>
+      expect(
+        within(select).getByRole('option', { name: 'СНИЛС (Паспорт) — не подходит' }),
+      ).toBeInTheDocument(),
+    );
+    await waitFor(() => expect(screen.getByTestId('save-status')).toHaveTextContent('Сохранено'));
+    const saved = calls.filter((call) => call.command === 'save_draft').at(-1)?.args;
+    expect(saved).toMatchObject({ draft: { scan_ids: ['scan-3'] } });
   });
 
   it('says when no scan fits an attachment', async () => {

@@ -8,6 +8,7 @@ import * as backend from '$lib/backend';
 import type {
   AttachmentView,
   CommandError,
+  DocumentKindCode,
   DraftView,
   FieldProblemView,
   OutboxView,
@@ -153,12 +154,26 @@ export class DraftForm {
     this.#schedule();
   }
 
-  /** Chooses the scan for an attachment (an empty id removes it) and saves soon. */
-  attach(kind: string, scanId: string): void {
+  /**
+   * Chooses the scan for an attachment (an empty id removes it) and saves soon. A scan marked
+   * as something else is marked as what the attachment needs first, since a draft's scans fill
+   * its attachments by what they show, here, in the local check and in the outbox alike.
+   */
+  async attach(kind: DocumentKindCode, scanId: string): Promise<void> {
     const attached = { ...this.attached };
     if (scanId) attached[kind] = scanId;
     else delete attached[kind];
     this.attached = attached;
+
+    const scan = this.scans.find((s) => s.id === scanId);
+    if (scan && scan.kind !== kind) {
+      try {
+        const marked = await backend.vaultSetKind(scanId, kind);
+        this.scans = this.scans.map((s) => (s.id === scanId ? marked : s));
+      } catch (error) {
+        this.failure = { action: 'save', error: backend.toCommandError(error) };
+      }
+    }
     this.#schedule();
   }
 
