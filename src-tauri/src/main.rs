@@ -183,6 +183,8 @@ fn main() {
             commands::check_draft,
             commands::submit_draft,
             commands::outbox,
+            commands::answer_clarification,
+            commands::save_result,
         ])
         .setup(move |tauri_app| {
             let handle = tauri_app.handle().clone();

@@ -733,3 +733,6 @@ async fn a_draft_queued_while_the_portal_is_down_is_sent_once_when_it_is_back() 
     assert_eq!(after.len(), before + 1, "exactly one new application");
     assert!(after.iter().any(|a| a.id == application_id));
 }
+
+#[path = "app/outcomes.rs"]
+mod outcomes;

@@ -101,8 +101,8 @@ impl Portal {
         &self.inner.catalog
     }
 
-    /// Holds every submission that has claimed its idempotency key until the returned guard is
-    /// dropped, as a slow back office would. Tests use it to have a request in flight while
+    /// Holds every submission and clarification reply that has claimed its idempotency key
+    /// until the returned guard is dropped, as a slow back office would. Tests use it to have a request in flight while
     /// its duplicate arrives.
     pub async fn hold_submissions(&self) -> SubmissionHold {
         SubmissionHold { _guard: self.inner.submission_gate.clone().write_owned().await }
