@@ -34,6 +34,8 @@ const COMMANDS: &[&str] = &[
     "check_draft",
     "submit_draft",
     "outbox",
+    "answer_clarification",
+    "save_result",
 ];
 
 fn main() {

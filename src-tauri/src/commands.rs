@@ -7,6 +7,7 @@ use kabinet_app::App;
 use kabinet_app::ipc::forms::{
     CatalogView, DraftInput, DraftView, FieldProblemView, OutboxView, SubmitView,
 };
+use kabinet_app::ipc::outcomes::SavedResultView;
 use kabinet_app::ipc::vault::{DocumentKindCode, ExportView, ImportReport, ScanView, VaultView};
 use kabinet_app::ipc::{ApplicationDetailView, CommandError, DashboardView, SessionView};
 
@@ -202,4 +203,26 @@ pub async fn submit_draft(app: AppState<'_>, id: String) -> Result<SubmitView, C
 #[tauri::command]
 pub fn outbox(app: AppState<'_>) -> Result<OutboxView, CommandError> {
     app.outbox()
+}
+
+#[tauri::command]
+pub async fn answer_clarification(
+    app: AppState<'_>,
+    application_id: String,
+    text: String,
+    scan_ids: Vec<String>,
+) -> Result<ApplicationDetailView, CommandError> {
+    app.answer_clarification(application_id, text, scan_ids).await
+}
+
+/// Opens the native save dialog with the result's name and writes the downloaded PDF there.
+#[tauri::command]
+pub async fn save_result(
+    app: AppState<'_>,
+    handle: tauri::AppHandle,
+    application_id: String,
+) -> Result<SavedResultView, CommandError> {
+    let suggested = app.result_file_name(&application_id).await?;
+    let destination = shell::choose_result(&handle, suggested).await;
+    app.save_result(application_id, destination).await
 }

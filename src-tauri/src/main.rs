@@ -184,6 +184,8 @@ fn main() {
             commands::check_draft,
             commands::submit_draft,
             commands::outbox,
+            commands::answer_clarification,
+            commands::save_result,
         ])
         .setup(move |tauri_app| {
             let handle = tauri_app.handle().clone();

@@ -105,6 +105,24 @@ pub async fn choose_export<R: Runtime>(
     rx.await.ok().flatten().and_then(|file| file.into_path().ok())
 }
 
+/// The native save dialog for an application's result document, offering its name.
+pub async fn choose_result<R: Runtime>(
+    handle: &AppHandle<R>,
+    suggested: String,
+) -> Option<PathBuf> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    handle
+        .dialog()
+        .file()
+        .set_title("Сохранить результат")
+        .set_file_name(suggested)
+        .add_filter("PDF", &["pdf", "PDF"])
+        .save_file(move |chosen| {
+            let _ = tx.send(chosen);
+        });
+    rx.await.ok().flatten().and_then(|file| file.into_path().ok())
+}
+
 /// The scan protocol's answer as an HTTP response that nothing may cache or reinterpret.
 pub fn scan_response(resource: ScanResource) -> tauri::http::Response<Vec<u8>> {
     tauri::http::Response::builder()

@@ -90,6 +90,8 @@ fn the_main_window_may_call_only_the_apps_own_commands() {
         "allow-check-draft",
         "allow-submit-draft",
         "allow-outbox",
+        "allow-answer-clarification",
+        "allow-save-result",
     ]
     .map(str::to_owned)
     .to_vec();

@@ -168,11 +168,17 @@ pub struct ClarificationRequest {
     pub requested_at: OffsetDateTime,
 }
 
+/// The longest reply text the portal keeps, in characters (Unicode scalar values) after
+/// trimming surrounding whitespace. The client checks the same limit before sending.
+pub const MAX_REPLY_CHARS: usize = 4000;
+
 /// The person's reply to a [`ClarificationRequest`]: the body of
-/// `POST /api/v1/applications/{id}/clarification`.
+/// `POST /api/v1/applications/{id}/clarification`. An `Idempotency-Key` header is optional;
+/// with one, a retry of the same reply gets the first answer again (see [`crate::idempotency`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ClarificationReply {
-    /// What the person says; required when the request names answers.
+    /// What the person says; required when the request names answers, at most
+    /// [`MAX_REPLY_CHARS`] characters.
     #[serde(default)]
     pub text: String,
     /// Ids of the account's documents that answer the request.

@@ -16,6 +16,10 @@
 //! body in a canonical form (object members sorted, no insignificant whitespace), so that
 //! re-serialising a draft does not make it another request. Keys are scoped to the account and
 //! kept at least [`RETENTION_DAYS`] days, as long as a draft may wait offline.
+//!
+//! A submission must carry a key. A reply to a clarification request may: with one, these
+//! rules apply to it too, so that a reply retried after a lost response is not refused as
+//! answered already.
 
 /// The request header that carries the key.
 pub const HEADER: &str = "idempotency-key";

@@ -31,7 +31,7 @@ pub mod totp;
 pub use applications::{
     ActivityEntry, ActivityKind, ActivityPage, Application, ApplicationStatus, ApplicationSummary,
     ApplicationsPage, ApplicationsQuery, ClarificationReply, ClarificationRequest, Decision,
-    JournalEntry, StatusChange,
+    JournalEntry, MAX_REPLY_CHARS, StatusChange,
 };
 pub use documents::{Document, DocumentKind, DocumentList, MAX_DOCUMENT_SIZE, MediaType};
 pub use events::{Event, EventKind, EventsPage, EventsQuery};

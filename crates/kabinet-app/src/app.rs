@@ -2,6 +2,7 @@
 
 mod applications;
 mod documents;
+mod outcomes;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -109,6 +110,8 @@ pub struct App {
     /// The person's documents at the portal, as last fetched.
     documents: Mutex<Vec<Document>>,
     documents_online: AtomicBool,
+    /// Clarification requests seen in this run, and whether they were answered.
+    requests: Mutex<outcomes::Requests>,
     me: Weak<App>,
 }
 
@@ -189,6 +192,7 @@ impl App {
             vault: Mutex::new(None),
             documents: Mutex::new(Vec::new()),
             documents_online: AtomicBool::new(false),
+            requests: Mutex::new(outcomes::Requests::new()),
             me: me.clone(),
         });
         app.restore().await;
@@ -476,7 +480,8 @@ impl App {
         self.dashboard().await
     }
 
-    /// One application with its journal: from the portal, or the cache when offline.
+    /// One application with its journal: from the portal, or the cache when offline. From the
+    /// portal it comes with its open request or its decision.
     ///
     /// # Errors
     /// `not_found`, `offline` with nothing cached, or the session's end.
@@ -486,7 +491,8 @@ impl App {
             Ok(application) => {
                 self.store.cache_application(&account, &application)?;
                 self.set_online(true);
-                Ok(ApplicationDetailView::new(&application, false))
+                let view = ApplicationDetailView::new(&application, false);
+                Ok(self.with_outcomes(&client, &application, view).await)
             }
             Err(Error::Offline(reason)) => {
                 self.set_online(false);

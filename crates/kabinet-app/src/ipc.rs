@@ -3,6 +3,7 @@
 //! drift. Nothing here carries a token, a key or an unmasked document number.
 
 pub mod forms;
+pub mod outcomes;
 pub mod vault;
 
 use kabinet_api::{Application, ApplicationStatus, ApplicationSummary, JournalEntry, Profile};
@@ -12,6 +13,9 @@ use ts_rs::TS;
 use self::forms::{
     AttachmentView, CatalogView, DraftInput, DraftView, EVENT_OUTBOX_CHANGED, FieldProblemView,
     OutboxItemView, OutboxStateView, OutboxView, ProblemCode, ServiceView, SubmitView,
+};
+use self::outcomes::{
+    ClarificationView, DecisionView, RequestedAnswerView, RequestedDocumentView, SavedResultView,
 };
 use self::vault::{
     DocumentKindCode, EVENT_UPLOAD_PROGRESS, EVENT_VAULT_CHANGED, EVENT_VAULT_IMPORTED, ExportView,
@@ -280,15 +284,21 @@ pub struct ApplicationDetailView {
     pub journal: Vec<JournalEntryView>,
     /// Whether this comes from the local cache because the portal is unreachable.
     pub cached: bool,
+    /// The department's request, while it waits for an answer or was just answered.
+    pub request: Option<ClarificationView>,
+    /// The decision, once the application is finished.
+    pub decision: Option<DecisionView>,
 }
 
 impl ApplicationDetailView {
-    /// The view of an application.
+    /// The view of an application, without its request or decision.
     pub fn new(application: &Application, cached: bool) -> Self {
         Self {
             application: (&application.summary).into(),
             journal: application.journal.iter().map(Into::into).collect(),
             cached,
+            request: None,
+            decision: None,
         }
     }
 }
@@ -373,6 +383,11 @@ pub fn typescript() -> String {
         OutboxItemView::decl(&config),
         OutboxView::decl(&config),
         SubmitView::decl(&config),
+        RequestedDocumentView::decl(&config),
+        RequestedAnswerView::decl(&config),
+        ClarificationView::decl(&config),
+        DecisionView::decl(&config),
+        SavedResultView::decl(&config),
     ];
     let events = format!(
         "export const EVENT_CHANGED = \"{EVENT_CHANGED}\";\n\

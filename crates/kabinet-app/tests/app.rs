@@ -796,3 +796,6 @@ async fn a_draft_queued_while_the_portal_is_down_is_sent_once_when_it_is_back() 
     );
     assert_eq!(documents, 1, "the scan was stored once");
 }
+
+#[path = "app/outcomes.rs"]
+mod outcomes;

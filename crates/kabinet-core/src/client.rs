@@ -5,7 +5,8 @@
 //! Submitting an application is the one request that is not naturally safe to repeat, so it
 //! travels under an `Idempotency-Key` that the caller made and stored before the first try:
 //! every retry, here or after a restart, sends the same key and the portal answers a repeat
-//! with the response it gave the first time.
+//! with the response it gave the first time. A reply to a clarification request travels the
+//! same way, under a key the caller derives from the reply.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -14,8 +15,9 @@ use kabinet_api::documents::upload_fields;
 use kabinet_api::events::POLL_INTERVAL_HEADER;
 use kabinet_api::{
     Application, ApplicationStatus, ApplicationSubmission, ApplicationSummary, ApplicationsPage,
-    Document, DocumentKind, DocumentList, ErrorCode, EventsPage, FieldProblem, MediaType, Problem,
-    Profile, ServiceCatalog, idempotency, routes,
+    ClarificationReply, ClarificationRequest, Decision, Document, DocumentKind, DocumentList,
+    ErrorCode, EventsPage, FieldProblem, MediaType, Problem, Profile, ServiceCatalog, idempotency,
+    routes,
 };
 use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_NONE_MATCH, RETRY_AFTER};
@@ -78,6 +80,27 @@ pub enum SubmitOutcome {
     /// succeed: a changed request needs a key of its own.
     KeyReused,
 }
+
+/// How the portal answered a reply to a Требуется уточнение request that reached it.
+///
+/// Transport failures, 5xx and 429 are [`Error::Offline`]; the reply may be sent again under
+/// the same key.
+#[derive(Debug)]
+pub enum ReplyOutcome {
+    /// The reply was received (or had been, and the portal replayed its answer): the
+    /// application as it is now, В обработке again.
+    Answered(Application),
+    /// The portal found problems with the reply, each by field.
+    NeedsFix(Vec<FieldProblem>),
+    /// The first request under this key is still being processed; ask again shortly.
+    InFlight,
+    /// The key was already used for a different reply.
+    KeyReused,
+}
+
+/// The largest result document the client accepts: far above any real decision's PDF, and
+/// small enough that a broken portal cannot fill the memory.
+pub const MAX_RESULT_SIZE: usize = 20 * 1024 * 1024;
 
 /// The portal API client of one session.
 #[derive(Clone)]
@@ -370,6 +393,148 @@ impl PortalClient {
     }
 }
 
+impl PortalClient {
+    /// The open Требуется уточнение request of an application, or `None` when none is open
+    /// (the application is in another status, or its request is answered).
+    ///
+    /// # Errors
+    /// As the portal answers.
+    pub async fn clarification(&self, id: &str) -> Result<Option<ClarificationRequest>, Error> {
+        let path = routes::with_id(routes::APPLICATION_CLARIFICATION, id);
+        match self.get_json(&path, &[]).await {
+            Ok(request) => Ok(Some(request)),
+            Err(Error::NotFound) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Replies to the open request of application `id` under `key`. Transient failures are
+    /// retried here with the same key, so a reply whose answer was lost is not sent twice.
+    ///
+    /// # Errors
+    /// [`Error::Offline`] when the portal cannot be reached or keeps failing (send again
+    /// under the same key); [`Error::Portal`] with [`ErrorCode::Conflict`] when no request
+    /// is open any more; [`Error::NotFound`] when the account has no such application.
+    pub async fn reply_to_clarification(
+        &self,
+        id: &str,
+        reply: &ClarificationReply,
+        key: &str,
+    ) -> Result<ReplyOutcome, Error> {
+        let path = routes::with_id(routes::APPLICATION_CLARIFICATION, id);
+        let url = self.profile().api_url(&path)?;
+        let response = self
+            .send(routes::APPLICATION_CLARIFICATION, |http, token| {
+                http.post(url.clone())
+                    .bearer_auth(token)
+                    .header(idempotency::HEADER, key)
+                    .json(reply)
+            })
+            .await?;
+
+        let status = response.status();
+        if status.is_success() {
+            let application = response
+                .json()
+                .await
+                .map_err(|err| Error::Internal(format!("unreadable answer: {err}")))?;
+            return Ok(ReplyOutcome::Answered(application));
+        }
+        if status != StatusCode::CONFLICT && status != StatusCode::UNPROCESSABLE_ENTITY {
+            return Err(problem(response).await);
+        }
+
+        let body: Option<Problem> = response.json().await.ok();
+        match body {
+            Some(p) if p.code == ErrorCode::ValidationFailed => {
+                Ok(ReplyOutcome::NeedsFix(p.errors))
+            }
+            Some(p) if p.code == ErrorCode::IdempotencyKeyInUse => Ok(ReplyOutcome::InFlight),
+            Some(p) if p.code == ErrorCode::IdempotencyKeyReused => Ok(ReplyOutcome::KeyReused),
+            other => Err(Error::Portal {
+                status: status.as_u16(),
+                code: other.as_ref().map(|p| p.code),
+                message: other
+                    .and_then(|p| p.detail.or(Some(p.title)))
+                    .unwrap_or_else(|| format!("HTTP {}", status.as_u16())),
+            }),
+        }
+    }
+
+    /// The decision of a finished application, or `None` while it is not finished.
+    ///
+    /// # Errors
+    /// As the portal answers.
+    pub async fn decision(&self, id: &str) -> Result<Option<Decision>, Error> {
+        match self.get_json(&routes::with_id(routes::APPLICATION_DECISION, id), &[]).await {
+            Ok(decision) => Ok(Some(decision)),
+            Err(Error::NotFound) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// The result document of an approved application: a PDF, checked by its content and
+    /// read up to [`MAX_RESULT_SIZE`].
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when the application has no result (it is not approved);
+    /// [`Error::Portal`] when the answer is not a PDF or is larger than the limit; as the
+    /// portal answers otherwise.
+    pub async fn result(&self, id: &str) -> Result<Vec<u8>, Error> {
+        let path = routes::with_id(routes::APPLICATION_RESULT, id);
+        let mut response = self.get(&path, &[], None).await?;
+        if !response.status().is_success() {
+            return Err(problem(response).await);
+        }
+        if response.content_length().is_some_and(|length| length > MAX_RESULT_SIZE as u64) {
+            return Err(result_refused(ResultProblem::TooLarge));
+        }
+
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|err| Error::Offline(format!("the result stopped arriving: {err}")))?
+        {
+            append_capped(&mut bytes, &chunk)?;
+        }
+        checked_pdf(bytes)
+    }
+}
+
+/// Why a result document was not taken.
+#[derive(Debug, Clone, Copy)]
+enum ResultProblem {
+    TooLarge,
+    NotPdf,
+}
+
+fn result_refused(problem: ResultProblem) -> Error {
+    let message = match problem {
+        ResultProblem::TooLarge => "the result document is larger than 20 MiB",
+        ResultProblem::NotPdf => "the result document is not a PDF",
+    };
+    Error::Portal { status: StatusCode::OK.as_u16(), code: None, message: message.to_owned() }
+}
+
+/// Appends a piece of a result document, refusing to grow past [`MAX_RESULT_SIZE`].
+fn append_capped(bytes: &mut Vec<u8>, chunk: &[u8]) -> Result<(), Error> {
+    if bytes.len() + chunk.len() > MAX_RESULT_SIZE {
+        return Err(result_refused(ResultProblem::TooLarge));
+    }
+    bytes.extend_from_slice(chunk);
+    Ok(())
+}
+
+/// The bytes when they are a PDF by content, whatever the `Content-Type` said.
+fn checked_pdf(bytes: Vec<u8>) -> Result<Vec<u8>, Error> {
+    if !bytes.starts_with(b"%PDF-") {
+        tracing::warn!(size = bytes.len(), "the portal's result is not a PDF");
+        return Err(result_refused(ResultProblem::NotPdf));
+    }
+    Ok(bytes)
+}
+
 /// A file to upload as a document.
 pub struct Upload<'a> {
     /// The name the portal shows.
@@ -499,5 +664,27 @@ async fn problem(response: reqwest::Response) -> Error {
         message: body
             .and_then(|p| p.detail.or(Some(p.title)))
             .unwrap_or_else(|| format!("HTTP {}", status.as_u16())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_result_is_taken_only_when_it_is_a_pdf_by_content() {
+        assert!(checked_pdf(b"%PDF-1.4\n%%EOF\n".to_vec()).is_ok());
+        let html = checked_pdf(b"<html>error</html>".to_vec()).unwrap_err();
+        assert!(html.to_string().contains("not a PDF"), "an error page is not a result: {html}");
+        assert!(checked_pdf(Vec::new()).is_err(), "nor is an empty body");
+    }
+
+    #[test]
+    fn a_result_cannot_grow_past_the_cap() {
+        let mut bytes = vec![0; MAX_RESULT_SIZE - 4];
+        append_capped(&mut bytes, b"%%EO").expect("exactly at the cap is fine");
+        let err = append_capped(&mut bytes, b"F").unwrap_err();
+        assert!(err.to_string().contains("20 MiB"), "{err}");
+        assert_eq!(bytes.len(), MAX_RESULT_SIZE, "nothing past the cap was kept");
     }
 }

@@ -104,11 +104,6 @@ impl ApiError {
         Self::new(ErrorCode::Conflict, StatusCode::CONFLICT, "conflict", Some(detail.to_owned()))
     }
 
-    /// A 422 with field problems.
-    pub fn validation(errors: Vec<kabinet_api::FieldProblem>) -> Self {
-        Self { problem: Problem::validation(errors), rejection: None }
-    }
-
     /// A 403.
     pub fn forbidden(detail: &str) -> Self {
         Self::new(ErrorCode::Forbidden, StatusCode::FORBIDDEN, "forbidden", Some(detail.to_owned()))
@@ -315,40 +310,79 @@ pub(crate) async fn clarification(
 }
 
 /// Answers the open Требуется уточнение request with text and documents; the application
-/// returns to В обработке.
+/// returns to В обработке. An optional `Idempotency-Key` makes a retry safe: the same reply
+/// under the same key gets the first answer again, not a 409 (see `kabinet_api::idempotency`).
 #[utoipa::path(
     post,
     path = "/api/v1/applications/{id}/clarification",
     tag = "applications",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The application id")),
+    params(
+        ("id" = String, Path, description = "The application id"),
+        ("Idempotency-Key" = Option<String>, Header,
+         description = "A key the client made for this reply, kept at least 30 days")
+    ),
     request_body = ClarificationReply,
     responses(
         (status = 200, description = "Received; the application is В обработке again",
-         body = Application),
-        (status = 400, description = "A body that is not a reply", body = Problem,
-         content_type = "application/problem+json"),
+         body = Application,
+         headers(("Idempotent-Replayed" = String, description = "`true` on a replay"))),
+        (status = 400, description = "A body that is not a reply, or a malformed key",
+         body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or refused token", body = Problem,
          content_type = "application/problem+json"),
         (status = 404, description = "No such application in this account", body = Problem,
          content_type = "application/problem+json"),
-        (status = 409, description = "The application is not waiting for an answer",
-         body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Field problems: no text, unknown documents, or a \
-         requested document missing", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The application is not waiting for an answer \
+         (`conflict`), or the same key's first request is still in flight \
+         (`idempotency_key_in_use`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Field problems (`validation_failed`): no text, text over \
+         4000 characters, unknown documents, or a requested document missing; or the key was \
+         used for a different request (`idempotency_key_reused`)", body = Problem,
+         content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn reply_to_clarification(
     State(portal): State<Portal>,
     caller: Caller,
     Path(id): Path<String>,
-    reply: Result<Json<ClarificationReply>, axum::extract::rejection::JsonRejection>,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Result<Response, ApiError> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
-    let Json(reply) = reply.map_err(|err| ApiError::invalid(err.body_text()))?;
+    let key = idempotency_key(&headers)?;
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|err| ApiError::invalid(format!("the body is not JSON: {err}")))?;
+    let reply: ClarificationReply = serde_json::from_value(value.clone())
+        .map_err(|err| ApiError::invalid(format!("the body is not a reply: {err}")))?;
     let now = portal.now();
 
-    let (application, event) = portal.store().transaction(|tx| {
+    // With a key, claim it first: a replay or a refusal of the key ends the request here.
+    let mut claimed = None;
+    if let Some(key) = key {
+        let route =
+            format!("POST {}", routes::with_id(routes::APPLICATION_CLARIFICATION, &id.to_string()));
+        let fingerprint = idempotency::fingerprint(&route, &value);
+        let claim = portal
+            .store()
+            .transaction(|tx| idempotency::claim(tx, caller.oid, key, &fingerprint, now))?;
+        match claim {
+            Claim::New => {}
+            Claim::Replay(stored) => {
+                tracing::info!(oid = caller.oid, status = stored.status, "reply replayed");
+                return Ok(stored_response(stored, Delivery::Replay));
+            }
+            Claim::Mismatch => return Err(ApiError::key_reused()),
+            Claim::InFlight => return Err(ApiError::key_in_use()),
+        }
+        claimed = Some(ClaimGuard { portal: &portal, oid: caller.oid, key, settled: false });
+        portal.pass_submission_gate().await;
+    }
+
+    // The verdict and its effect commit together with the response kept under the key. A
+    // refusal by field problems is kept too, as for submissions; a 404 or 409 describes the
+    // application rather than the reply, so its claim is released and a retry asks again.
+    let (response, event) = portal.store().transaction(|tx| {
         if applications::get(tx, caller.oid, id)?.is_none() {
             return Err(ApiError::not_found());
         }
@@ -356,7 +390,13 @@ pub(crate) async fn reply_to_clarification(
             .ok_or_else(|| ApiError::conflict("the application is not waiting for an answer"))?;
         let problems = outcomes::reply_problems(tx, caller.oid, &request, &reply)?;
         if !problems.is_empty() {
-            return Err(ApiError::validation(problems));
+            let body = serde_json::to_string(&Problem::validation(problems))
+                .map_err(|err| ApiError::internal(&err))?;
+            let response = StoredResponse { status: 422, body, location: None };
+            if let Some(key) = key {
+                idempotency::complete(tx, caller.oid, key, &response)?;
+            }
+            return Ok((response, None));
         }
 
         outcomes::record_reply(tx, request_id, &reply, now)?;
@@ -369,14 +409,26 @@ pub(crate) async fn reply_to_clarification(
         };
         let event = applications::transition(tx, &change)?;
         let application = applications::get(tx, caller.oid, id)?.ok_or_else(ApiError::not_found)?;
-        Ok((application, event))
+        let body = serde_json::to_string(&application).map_err(|err| ApiError::internal(&err))?;
+        let response = StoredResponse { status: 200, body, location: None };
+        if let Some(key) = key {
+            idempotency::complete(tx, caller.oid, key, &response)?;
+        }
+        Ok((response, event))
     })?;
+    if let Some(claimed) = claimed.as_mut() {
+        claimed.settled = true;
+    }
 
     if let Some(event) = event {
         portal.announce_events(event);
     }
-    tracing::info!(oid = caller.oid, application = id, "clarification answered");
-    Ok(private(Json(application).into_response()))
+    if response.status == 200 {
+        tracing::info!(oid = caller.oid, application = id, "clarification answered");
+    } else {
+        tracing::info!(oid = caller.oid, application = id, "clarification reply refused");
+    }
+    Ok(stored_response(response, Delivery::First))
 }
 
 /// The outcome of a finished application: for Отклонено the reasons and what to fix, for

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use kabinet_api::{
     ApplicationStatus, ApplicationSummary, ClarificationReply, ClarificationRequest, Decision,
-    DocumentKind, FieldProblem, FieldProblemCode, routes,
+    DocumentKind, FieldProblem, FieldProblemCode, MAX_REPLY_CHARS, routes,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -20,9 +20,6 @@ const DEFAULT_REQUEST: &str = "Ведомству нужны дополните�
 
 /// The reason of a refusal when the department gives none.
 const DEFAULT_REASON: &str = "Ведомство отказало в предоставлении услуги";
-
-/// The longest reply the portal keeps, in characters.
-pub const MAX_REPLY_CHARS: usize = 4000;
 
 /// What a department attaches to a status beyond its comment.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -101,9 +101,9 @@ impl Portal {
         &self.inner.catalog
     }
 
-    /// Holds every submission, and every upload under an idempotency key, that has claimed its
-    /// key until the returned guard is dropped, as a slow back office would. Tests use it to
-    /// have a request in flight while its duplicate arrives.
+    /// Holds every submission, clarification reply and upload under an idempotency key that
+    /// has claimed its key until the returned guard is dropped, as a slow back office would.
+    /// Tests use it to have a request in flight while its duplicate arrives.
     pub async fn hold_submissions(&self) -> SubmissionHold {
         SubmissionHold { _guard: self.inner.submission_gate.clone().write_owned().await }
     }

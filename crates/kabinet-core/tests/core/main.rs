@@ -4,6 +4,7 @@ mod documents;
 mod id_token;
 mod listener;
 mod outbox;
+mod outcomes;
 mod poller;
 mod retries;
 mod session;

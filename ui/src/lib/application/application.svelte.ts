@@ -25,6 +25,12 @@ export class ApplicationDetail {
     return this.#id;
   }
 
+  /** Shows a newer state of the application that a command returned (after a reply, say). */
+  replace(view: ApplicationDetailView): void {
+    this.view = view;
+    this.error = null;
+  }
+
   /** Asks for the application again. */
   async load(): Promise<void> {
     this.loading = true;

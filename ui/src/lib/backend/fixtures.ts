@@ -116,7 +116,90 @@ export function applicationDetailView(cached = false): ApplicationDetailView {
       },
     ],
     cached,
+    request: null,
+    decision: null,
   };
+}
+
+/** The third of {@link applicationViews}, waiting for an answer to the department's request. */
+export function needsInfoDetailView(): ApplicationDetailView {
+  const application = applicationViews()[2];
+  if (!application) throw new Error('the fixture has no application in needs_info');
+  return {
+    application,
+    journal: [
+      {
+        status: 'accepted',
+        at: '2026-01-15T07:05:00Z',
+        department: 'Госавтоинспекция',
+        comment: null,
+      },
+      {
+        status: 'needs_info',
+        at: '2026-01-18T15:45:00Z',
+        department: 'Госавтоинспекция',
+        comment: 'Приложите паспорт и укажите прежние ФИО',
+      },
+    ],
+    cached: false,
+    request: {
+      message: 'Приложите паспорт и укажите прежние ФИО',
+      documents: [{ kind: 'passport', title: 'Паспорт гражданина РФ' }],
+      answers: [{ name: 'previous_names', title: 'Прежние ФИО' }],
+      requested_at: '2026-01-18T15:45:00Z',
+      answered: false,
+      max_reply_chars: 4000,
+    },
+    decision: null,
+  };
+}
+
+/** {@link needsInfoDetailView} after the reply was accepted: В обработке again. */
+export function answeredDetailView(): ApplicationDetailView {
+  const view = needsInfoDetailView();
+  view.application.status = 'in_progress';
+  view.journal.push({
+    status: 'in_progress',
+    at: '2026-01-19T09:00:00Z',
+    department: 'Госавтоинспекция',
+    comment: 'Получен ответ заявителя на запрос ведомства',
+  });
+  if (view.request) view.request.answered = true;
+  return view;
+}
+
+/** The second of {@link applicationViews}, approved with a result to download. */
+export function approvedDetailView(): ApplicationDetailView {
+  const application = applicationViews()[1];
+  if (!application) throw new Error('the fixture has no approved application');
+  return {
+    application,
+    journal: [
+      { status: 'approved', at: '2026-02-20T10:00:00Z', department: 'ФНС России', comment: null },
+    ],
+    cached: false,
+    request: null,
+    decision: { outcome: 'approved', decided_at: '2026-02-20T10:00:00Z', result_available: true },
+  };
+}
+
+/** The first of {@link applicationViews}, refused with reasons and what to fix. */
+export function refusedDetailView(): ApplicationDetailView {
+  const view = applicationDetailView();
+  view.application.status = 'rejected';
+  view.journal.push({
+    status: 'rejected',
+    at: '2026-03-05T11:00:00Z',
+    department: 'МВД России',
+    comment: 'Фотография не соответствует требованиям',
+  });
+  view.decision = {
+    outcome: 'refused',
+    decided_at: '2026-03-05T11:00:00Z',
+    reasons: ['Фотография не соответствует требованиям'],
+    how_to_fix: 'Сделайте новую фотографию и подайте заявление заново',
+  };
+  return view;
 }
 
 /** The portal's limit per file, 5 MiB, as the core reports it. */

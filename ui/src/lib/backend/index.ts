@@ -31,6 +31,7 @@ import {
   type ExportView,
   type FieldProblemView,
   type ImportReport,
+  type SavedResultView,
   type OpenApplicationEvent,
   type OutboxView,
   type ScanView,
@@ -277,6 +278,29 @@ export function submitDraft(id: string): Promise<SubmitView> {
 /** The outbox, oldest submission first. */
 export function outbox(): Promise<OutboxView> {
   return call('outbox');
+}
+
+/**
+ * Answers the department's request of an application with text and vault scans; the scans not
+ * on the portal yet are uploaded first. Resolves with the application as it is now, its request
+ * marked answered. Sending the same reply again is safe: the portal counts it once. Rejects
+ * with `invalid` (its `message` then says why, in Russian) for an empty or too long reply, one
+ * the portal refuses, or a request that no longer waits for an answer.
+ */
+export function answerClarification(
+  applicationId: string,
+  text: string,
+  scanIds: readonly string[],
+): Promise<ApplicationDetailView> {
+  return call('answer_clarification', { applicationId, text, scanIds });
+}
+
+/**
+ * Opens the system's save dialog and writes the result PDF of an approved application there;
+ * `saved` is false when the person closed the dialog.
+ */
+export function saveResult(applicationId: string): Promise<SavedResultView> {
+  return call('save_result', { applicationId });
 }
 
 async function on<T>(event: string, handler: (payload: T) => void): Promise<Unlisten> {

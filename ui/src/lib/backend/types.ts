@@ -146,7 +146,15 @@ journal: Array<JournalEntryView>,
 /**
  * Whether this comes from the local cache because the portal is unreachable.
  */
-cached: boolean, };
+cached: boolean, 
+/**
+ * The department's request, while it waits for an answer or was just answered.
+ */
+request: ClarificationView | null, 
+/**
+ * The decision, once the application is finished.
+ */
+decision: DecisionView | null, };
 
 export type SyncView = { 
 /**
@@ -627,6 +635,84 @@ item: OutboxItemView, } | { "outcome": "problems",
  * Every problem, by field.
  */
 problems: Array<FieldProblemView>, };
+
+export type RequestedDocumentView = { 
+/**
+ * Its kind; a vault scan of this kind answers it.
+ */
+kind: DocumentKindCode, 
+/**
+ * Its Russian title: the service's own name for it, or the kind's.
+ */
+title: string, };
+
+export type RequestedAnswerView = { 
+/**
+ * The form's name for it (`previous_names`).
+ */
+name: string, 
+/**
+ * Its Russian label from the service's form, or the name when the form is not known.
+ */
+title: string, };
+
+export type ClarificationView = { 
+/**
+ * The department's words, in Russian.
+ */
+message: string, 
+/**
+ * Documents to attach, one of each.
+ */
+documents: Array<RequestedDocumentView>, 
+/**
+ * Answers to give in the reply's text.
+ */
+answers: Array<RequestedAnswerView>, 
+/**
+ * When it was asked, RFC 3339.
+ */
+requested_at: string, 
+/**
+ * Whether the person has answered it from this app; the department has not decided yet.
+ */
+answered: boolean, 
+/**
+ * The longest reply text the portal takes, in characters.
+ */
+max_reply_chars: number, };
+
+export type DecisionView = { "outcome": "approved", 
+/**
+ * When, RFC 3339.
+ */
+decided_at: string, 
+/**
+ * Whether a result document can be downloaded.
+ */
+result_available: boolean, } | { "outcome": "refused", 
+/**
+ * When, RFC 3339.
+ */
+decided_at: string, 
+/**
+ * Why, in Russian.
+ */
+reasons: Array<string>, 
+/**
+ * What to fix before applying again, in Russian.
+ */
+how_to_fix: string | null, };
+
+export type SavedResultView = { 
+/**
+ * Whether a file was written; `false` when the person closed the dialog.
+ */
+saved: boolean, 
+/**
+ * The file's name (not its folder), when saved.
+ */
+file_name: string | null, };
 
 export const EVENT_CHANGED = "kabinet://changed";
 export const EVENT_SYNC = "kabinet://sync";
