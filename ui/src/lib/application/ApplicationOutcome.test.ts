@@ -144,6 +144,19 @@ describe('the department’s request', () => {
 
     expect(await screen.findByTestId('requested-documents')).toHaveTextContent('Passport');
     expect(screen.getByTestId('send-reply')).toHaveTextContent('Send reply');
+    expect(screen.getByTestId('send-reply'), 'the UI’s own words are English').not.toHaveAttribute(
+      'lang',
+    );
+    for (const portalWords of [
+      'request-message',
+      'application-heading',
+      'application-department',
+    ]) {
+      expect(screen.getByTestId(portalWords), 'the portal’s words stay Russian').toHaveAttribute(
+        'lang',
+        'ru',
+      );
+    }
   });
 });
 
@@ -209,6 +222,7 @@ describe('the decision', () => {
     expect(screen.getByTestId('decision-how-to-fix')).toHaveTextContent(
       'Сделайте новую фотографию и подайте заявление заново',
     );
+    expect(screen.getByTestId('decision-how-to-fix')).toHaveAttribute('lang', 'ru');
     expect(screen.queryByTestId('result-download')).not.toBeInTheDocument();
     expect(screen.queryByTestId('clarification-section')).not.toBeInTheDocument();
   });
