@@ -20,7 +20,7 @@ const CAMERA: &str = "KabinetE2ECamera";
 /// its own lines of "text", so two pages are two different files.
 pub fn phone_photo(page: u32) -> Vec<u8> {
     let picture = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(1600, 1200, |x, y| {
-        let ink = (y / (24 + page)) % 3 == 0 && (x / 11) % 5 != 0;
+        let ink = (y / (24 + page)).is_multiple_of(3) && !(x / 11).is_multiple_of(5);
         if ink { image::Rgb([30, 30, 50]) } else { image::Rgb([236, 232, 222]) }
     }));
     let jpeg = kabinet_vault::picture::encode_jpeg(&picture, 92);

@@ -354,22 +354,43 @@ impl PortalClient {
         submission: &ApplicationSubmission,
     ) -> Result<SubmitOutcome, Error> {
         let url = self.profile().api_url(routes::APPLICATIONS)?;
+        Ok(match self.post_keyed(routes::APPLICATIONS, url, key, submission).await? {
+            Keyed::Done(application) => SubmitOutcome::Created(application),
+            Keyed::NeedsFix(problems) => SubmitOutcome::NeedsFix(problems),
+            Keyed::InFlight => SubmitOutcome::InFlight,
+            Keyed::KeyReused => SubmitOutcome::KeyReused,
+        })
+    }
+
+    /// Posts `body` to `url` under idempotency key `key` and sorts the portal's answer: the
+    /// created or changed resource, field problems, the key in flight, or the key reused.
+    async fn post_keyed<B, T>(
+        &self,
+        route: &'static str,
+        url: url::Url,
+        key: &str,
+        body: &B,
+    ) -> Result<Keyed<T>, Error>
+    where
+        B: serde::Serialize + ?Sized,
+        T: DeserializeOwned,
+    {
         let response = self
-            .send(routes::APPLICATIONS, |http, token| {
+            .send(route, |http, token| {
                 http.post(url.clone())
                     .bearer_auth(token)
                     .header(idempotency::HEADER, key)
-                    .json(submission)
+                    .json(body)
             })
             .await?;
 
         let status = response.status();
         if status.is_success() {
-            let application = response
+            let value = response
                 .json()
                 .await
                 .map_err(|err| Error::Internal(format!("unreadable answer: {err}")))?;
-            return Ok(SubmitOutcome::Created(application));
+            return Ok(Keyed::Done(value));
         }
         if status != StatusCode::CONFLICT && status != StatusCode::UNPROCESSABLE_ENTITY {
             return Err(problem(response).await);
@@ -377,11 +398,9 @@ impl PortalClient {
 
         let body: Option<Problem> = response.json().await.ok();
         match body {
-            Some(p) if p.code == ErrorCode::ValidationFailed => {
-                Ok(SubmitOutcome::NeedsFix(p.errors))
-            }
-            Some(p) if p.code == ErrorCode::IdempotencyKeyInUse => Ok(SubmitOutcome::InFlight),
-            Some(p) if p.code == ErrorCode::IdempotencyKeyReused => Ok(SubmitOutcome::KeyReused),
+            Some(p) if p.code == ErrorCode::ValidationFailed => Ok(Keyed::NeedsFix(p.errors)),
+            Some(p) if p.code == ErrorCode::IdempotencyKeyInUse => Ok(Keyed::InFlight),
+            Some(p) if p.code == ErrorCode::IdempotencyKeyReused => Ok(Keyed::KeyReused),
             other => Err(Error::Portal {
                 status: status.as_u16(),
                 code: other.as_ref().map(|p| p.code),
@@ -391,6 +410,14 @@ impl PortalClient {
             }),
         }
     }
+}
+
+/// How the portal answered a request made under an idempotency key.
+enum Keyed<T> {
+    Done(T),
+    NeedsFix(Vec<FieldProblem>),
+    InFlight,
+    KeyReused,
 }
 
 impl PortalClient {
@@ -423,42 +450,13 @@ impl PortalClient {
     ) -> Result<ReplyOutcome, Error> {
         let path = routes::with_id(routes::APPLICATION_CLARIFICATION, id);
         let url = self.profile().api_url(&path)?;
-        let response = self
-            .send(routes::APPLICATION_CLARIFICATION, |http, token| {
-                http.post(url.clone())
-                    .bearer_auth(token)
-                    .header(idempotency::HEADER, key)
-                    .json(reply)
-            })
-            .await?;
-
-        let status = response.status();
-        if status.is_success() {
-            let application = response
-                .json()
-                .await
-                .map_err(|err| Error::Internal(format!("unreadable answer: {err}")))?;
-            return Ok(ReplyOutcome::Answered(application));
-        }
-        if status != StatusCode::CONFLICT && status != StatusCode::UNPROCESSABLE_ENTITY {
-            return Err(problem(response).await);
-        }
-
-        let body: Option<Problem> = response.json().await.ok();
-        match body {
-            Some(p) if p.code == ErrorCode::ValidationFailed => {
-                Ok(ReplyOutcome::NeedsFix(p.errors))
-            }
-            Some(p) if p.code == ErrorCode::IdempotencyKeyInUse => Ok(ReplyOutcome::InFlight),
-            Some(p) if p.code == ErrorCode::IdempotencyKeyReused => Ok(ReplyOutcome::KeyReused),
-            other => Err(Error::Portal {
-                status: status.as_u16(),
-                code: other.as_ref().map(|p| p.code),
-                message: other
-                    .and_then(|p| p.detail.or(Some(p.title)))
-                    .unwrap_or_else(|| format!("HTTP {}", status.as_u16())),
-            }),
-        }
+        let route = routes::APPLICATION_CLARIFICATION;
+        Ok(match self.post_keyed(route, url, key, reply).await? {
+            Keyed::Done(application) => ReplyOutcome::Answered(application),
+            Keyed::NeedsFix(problems) => ReplyOutcome::NeedsFix(problems),
+            Keyed::InFlight => ReplyOutcome::InFlight,
+            Keyed::KeyReused => ReplyOutcome::KeyReused,
+        })
     }
 
     /// The decision of a finished application, or `None` while it is not finished.
