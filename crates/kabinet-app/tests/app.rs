@@ -799,3 +799,5 @@ async fn a_draft_queued_while_the_portal_is_down_is_sent_once_when_it_is_back() 
 
 #[path = "app/outcomes.rs"]
 mod outcomes;
+#[path = "app/parity.rs"]
+mod parity;

@@ -461,13 +461,13 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Builds the sandbox's catalog.
+    /// Builds the sandbox's catalog: the shipped services, then `extra`.
     ///
     /// # Errors
     /// When a service's form is outside what [`FormSchema`] supports, which a unit test rules
     /// out for the shipped catalog.
-    pub fn build() -> Result<Self, SchemaError> {
-        let services = vec![
+    pub fn build(extra: &[Service]) -> Result<Self, SchemaError> {
+        let mut services = vec![
             foreign_passport(),
             passport_replacement(),
             snils_registration(),
@@ -475,6 +475,7 @@ impl Catalog {
             no_criminal_record(),
             driving_licence_replacement(),
         ];
+        services.extend_from_slice(extra);
         let forms = services
             .iter()
             .map(|service| Ok((service.code.clone(), FormSchema::parse(&service.form)?)))
@@ -512,7 +513,7 @@ mod tests {
 
     #[test]
     fn every_form_parses_and_every_service_is_complete() {
-        let catalog = Catalog::build().expect("every shipped form is a supported schema");
+        let catalog = Catalog::build(&[]).expect("every shipped form is a supported schema");
         assert_eq!(catalog.services.len(), 6, "the six services the issue names");
         for service in &catalog.services {
             let (_, form) = catalog.service(&service.code).unwrap();
@@ -538,7 +539,7 @@ mod tests {
 
     #[test]
     fn seeded_applications_name_services_of_the_catalog() {
-        let catalog = Catalog::build().unwrap();
+        let catalog = Catalog::build(&[]).unwrap();
         let store = crate::Store::open_in_memory().unwrap();
         crate::seed::seed_if_empty(&store, 1_000_000_000, 1_000_000_020).unwrap();
 
@@ -563,7 +564,7 @@ mod tests {
 
     #[test]
     fn a_citizens_typical_answers_pass_the_snils_form() {
-        let catalog = Catalog::build().unwrap();
+        let catalog = Catalog::build(&[]).unwrap();
         let (_, form) = catalog.service("snils").unwrap();
         let answers = json!({
             "last_name": "Иванов", "first_name": "Иван", "middle_name": "Петрович",

@@ -76,6 +76,9 @@ pub struct Config {
     /// How long idempotency keys and their responses are kept, at least: as long as a draft
     /// may wait offline in a client's outbox.
     pub idempotency_retention: Duration,
+    /// Services offered after the shipped ones. Tests use it to put a form of their own, such
+    /// as the shared parity form, behind the real submission endpoint.
+    pub extra_services: Vec<kabinet_api::Service>,
 }
 
 impl std::fmt::Debug for Config {
@@ -89,6 +92,7 @@ impl std::fmt::Debug for Config {
             .field("admin_token", &"[redacted]")
             .field("demo_hints", &self.demo_hints)
             .field("idempotency_retention", &self.idempotency_retention)
+            .field("extra_services", &self.extra_services.len())
             .finish()
     }
 }
@@ -109,6 +113,7 @@ impl Config {
             idempotency_retention: Duration::from_secs(
                 u64::from(kabinet_api::idempotency::RETENTION_DAYS) * 24 * 60 * 60,
             ),
+            extra_services: Vec::new(),
         }
     }
 

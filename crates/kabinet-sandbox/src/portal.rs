@@ -64,7 +64,7 @@ impl Portal {
         crate::seed::seed_if_empty(&store, now, first_step_at)
             .map_err(|err| StartError::Seed(err.to_string()))?;
         let latest = crate::feed::latest_event_id(&store)?;
-        let catalog = Catalog::build()?;
+        let catalog = Catalog::build(&config.extra_services)?;
         let abandoned = crate::idempotency::release_abandoned(&store.lock())
             .map_err(|err| StartError::Store(err.into()))?;
         if abandoned > 0 {

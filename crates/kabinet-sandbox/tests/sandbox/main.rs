@@ -6,6 +6,7 @@ mod feed;
 mod negative;
 mod openapi;
 mod outcomes;
+mod parity;
 mod router;
 mod signin;
 mod submissions;

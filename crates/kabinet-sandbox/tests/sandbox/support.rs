@@ -35,7 +35,15 @@ impl TestPortal {
     pub async fn start_with(
         adjust: impl FnOnce(&mut kabinet_sandbox::Config) + Send + 'static,
     ) -> Self {
-        let clock = Arc::new(ManualClock::starting_at(time::OffsetDateTime::now_utc()));
+        Self::start_at(time::OffsetDateTime::now_utc(), adjust).await
+    }
+
+    /// A portal whose clock starts at `at`.
+    pub async fn start_at(
+        at: time::OffsetDateTime,
+        adjust: impl FnOnce(&mut kabinet_sandbox::Config) + Send + 'static,
+    ) -> Self {
+        let clock = Arc::new(ManualClock::starting_at(at));
         let options = Options {
             listen: "127.0.0.1:0".parse().unwrap(),
             storage: Storage::Memory,
