@@ -363,20 +363,10 @@ pub(crate) async fn reply_to_clarification(
         let route =
             format!("POST {}", routes::with_id(routes::APPLICATION_CLARIFICATION, &id.to_string()));
         let fingerprint = idempotency::fingerprint(&route, &value);
-        let claim = portal
-            .store()
-            .transaction(|tx| idempotency::claim(tx, caller.oid, key, &fingerprint, now))?;
-        match claim {
-            Claim::New => {}
-            Claim::Replay(stored) => {
-                tracing::info!(oid = caller.oid, status = stored.status, "reply replayed");
-                return Ok(stored_response(stored, Delivery::Replay));
-            }
-            Claim::Mismatch => return Err(ApiError::key_reused()),
-            Claim::InFlight => return Err(ApiError::key_in_use()),
+        match claim_key(&portal, caller.oid, key, &fingerprint, "reply").await? {
+            Claimed::New(guard) => claimed = Some(guard),
+            Claimed::Replay(response) => return Ok(response),
         }
-        claimed = Some(ClaimGuard { portal: &portal, oid: caller.oid, key, settled: false });
-        portal.pass_submission_gate().await;
     }
 
     // The verdict and its effect commit together with the response kept under the key. A
@@ -552,6 +542,46 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
     Ok(Some(key))
 }
 
+/// What claiming a request's idempotency key decided.
+enum Claimed<'a> {
+    /// The key is this request's now; the guard releases it unless a response is recorded.
+    New(ClaimGuard<'a>),
+    /// The key already holds the response to this same request: send it again.
+    Replay(Response),
+}
+
+/// Claims `key` for a request of `oid` with `fingerprint`, then waits at the back office's
+/// gate (which tests hold to keep a request in flight). `what` names the request in the log.
+///
+/// # Errors
+/// `422` when the key was used for another request, `409` while its request is in flight,
+/// and store failures.
+async fn claim_key<'a>(
+    portal: &'a Portal,
+    oid: i64,
+    key: &'a str,
+    fingerprint: &str,
+    what: &'static str,
+) -> Result<Claimed<'a>, ApiError> {
+    let now = portal.now();
+    let claim =
+        portal.store().transaction(|tx| idempotency::claim(tx, oid, key, fingerprint, now))?;
+    match claim {
+        Claim::New => {}
+        Claim::Replay(stored) => {
+            tracing::info!(oid, status = stored.status, request = what, "response replayed");
+            return Ok(Claimed::Replay(stored_response(stored, Delivery::Replay)));
+        }
+        Claim::Mismatch => return Err(ApiError::key_reused()),
+        Claim::InFlight => return Err(ApiError::key_in_use()),
+    }
+
+    // Guarded before the wait, so that a client going away while it waits frees the key.
+    let guard = ClaimGuard { portal, oid, key, settled: false };
+    portal.pass_submission_gate().await;
+    Ok(Claimed::New(guard))
+}
+
 /// Releases an idempotency claim if the request ends without recording a response: on a
 /// store failure, or when the client goes away while the request waits.
 struct ClaimGuard<'a> {
@@ -638,22 +668,10 @@ pub(crate) async fn submit_application(
         .map_err(|err| ApiError::invalid(format!("the body is not a submission: {err}")))?;
 
     let fingerprint = idempotency::fingerprint(SUBMIT_ROUTE, &value);
-    let now = portal.now();
-    let claim = portal
-        .store()
-        .transaction(|tx| idempotency::claim(tx, caller.oid, key, &fingerprint, now))?;
-    match claim {
-        Claim::New => {}
-        Claim::Replay(stored) => {
-            tracing::info!(oid = caller.oid, status = stored.status, "submission replayed");
-            return Ok(stored_response(stored, Delivery::Replay));
-        }
-        Claim::Mismatch => return Err(ApiError::key_reused()),
-        Claim::InFlight => return Err(ApiError::key_in_use()),
-    }
-
-    let mut claimed = ClaimGuard { portal: &portal, oid: caller.oid, key, settled: false };
-    portal.pass_submission_gate().await;
+    let mut claimed = match claim_key(&portal, caller.oid, key, &fingerprint, "submission").await? {
+        Claimed::New(guard) => guard,
+        Claimed::Replay(response) => return Ok(response),
+    };
     let outcome = submissions::submit(&portal, caller.oid, key, &submission)?;
     claimed.settled = true;
 
@@ -910,21 +928,10 @@ pub(crate) async fn upload_document(
             "sha256": documents::sha256_hex(&bytes),
         });
         let fingerprint = idempotency::fingerprint(UPLOAD_ROUTE, &parts);
-        let now = portal.now();
-        let claim = portal
-            .store()
-            .transaction(|tx| idempotency::claim(tx, caller.oid, key, &fingerprint, now))?;
-        match claim {
-            Claim::New => {}
-            Claim::Replay(stored) => {
-                tracing::info!(oid = caller.oid, status = stored.status, "upload replayed");
-                return Ok(stored_response(stored, Delivery::Replay));
-            }
-            Claim::Mismatch => return Err(ApiError::key_reused()),
-            Claim::InFlight => return Err(ApiError::key_in_use()),
+        match claim_key(&portal, caller.oid, key, &fingerprint, "upload").await? {
+            Claimed::New(guard) => claimed = Some(guard),
+            Claimed::Replay(response) => return Ok(response),
         }
-        claimed = Some(ClaimGuard { portal: &portal, oid: caller.oid, key, settled: false });
-        portal.pass_submission_gate().await;
     }
 
     // A refused file leaves no response under its key (the guard releases the claim): the
