@@ -4,3 +4,4 @@
 
 mod checksums;
 mod parity;
+mod parity_set;

@@ -2,35 +2,8 @@
 //! runs the same file against its own checks; both must give exactly these verdicts.
 
 use kabinet_api::validate_answers;
-use serde::Deserialize;
-use serde_json::{Map, Value};
 
-#[derive(Deserialize)]
-struct ParitySet {
-    today: String,
-    forms: Map<String, Value>,
-    cases: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-struct Case {
-    name: String,
-    form: String,
-    answers: Map<String, Value>,
-    problems: Vec<Expected>,
-}
-
-#[derive(Debug, PartialEq, Deserialize)]
-struct Expected {
-    field: String,
-    code: String,
-}
-
-fn parity_set() -> ParitySet {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/form-parity.json");
-    let text = std::fs::read_to_string(path).expect("the parity file is committed");
-    serde_json::from_str(&text).expect("the parity file parses")
-}
+use crate::parity_set::{Verdict, parity_set};
 
 #[test]
 fn the_validator_gives_every_shared_verdict() {
@@ -41,13 +14,10 @@ fn the_validator_gives_every_shared_verdict() {
     let mut failures = Vec::new();
     for case in &set.cases {
         let form = &set.forms[&case.form];
-        let verdict: Vec<Expected> = validate_answers(form, &case.answers, today)
+        let verdict: Vec<Verdict> = validate_answers(form, &case.answers, today)
             .expect("the parity forms are valid schemas")
             .into_iter()
-            .map(|problem| Expected {
-                field: problem.field,
-                code: serde_json::to_value(problem.code).unwrap().as_str().unwrap().to_owned(),
-            })
+            .map(|problem| Verdict::new(problem.field, problem.code))
             .collect();
         if verdict != case.problems {
             failures.push(format!("{}: expected {:?}, got {verdict:?}", case.name, case.problems));

@@ -11,31 +11,13 @@ use kabinet_app::ipc::forms::DraftInput;
 use kabinet_core::outbox::Clock;
 use kabinet_keychain::MemoryStore;
 use kabinet_sandbox::{Options, Speed, Storage, Workflow};
-use serde::Deserialize;
-use serde_json::{Map, Value};
 
 use super::{AgentBrowser, IdleBrowser, Recorder, Setup, tempdir};
 
-#[derive(Deserialize)]
-struct ParitySet {
-    today: String,
-    forms: Map<String, Value>,
-    cases: Vec<Case>,
-}
+#[path = "../../../kabinet-api/tests/api/parity_set.rs"]
+mod parity_set;
 
-#[derive(Deserialize)]
-struct Case {
-    name: String,
-    form: String,
-    answers: Map<String, Value>,
-    problems: Vec<Verdict>,
-}
-
-#[derive(Debug, PartialEq, Deserialize)]
-struct Verdict {
-    field: String,
-    code: String,
-}
+use parity_set::{Verdict, as_service, noon_of, parity_set};
 
 /// Always the same moment.
 struct Fixed(time::OffsetDateTime);
@@ -46,29 +28,11 @@ impl Clock for Fixed {
     }
 }
 
-fn parity_set() -> ParitySet {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../kabinet-api/tests/form-parity.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-/// A parity form as a service without attachments, so that only the form decides.
-fn service(code: &str, form: &Value) -> Service {
-    Service {
-        code: format!("parity-{code}"),
-        title: "Проверка общих правил".to_owned(),
-        department: "Тест".to_owned(),
-        description: "Форма общего набора проверок".to_owned(),
-        fee_kopecks: 0,
-        processing_days: 1,
-        form: form.clone(),
-        attachments: Vec::new(),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_local_check_gives_every_shared_verdict() {
     let set = parity_set();
-    let services: Vec<Service> = set.forms.iter().map(|(code, form)| service(code, form)).collect();
+    let services: Vec<Service> =
+        set.forms.iter().map(|(code, form)| as_service(code, form)).collect();
     let sandbox = kabinet_sandbox::start(Options {
         listen: "127.0.0.1:0".parse().unwrap(),
         storage: Storage::Memory,
@@ -101,8 +65,7 @@ async fn the_local_check_gives_every_shared_verdict() {
     drop(app);
 
     // The checks run on the set's day, as the app's clock says.
-    let day = kabinet_api::checks::parse_date(&set.today).expect("`today` is a date");
-    let clock = Arc::new(Fixed(day.with_hms(12, 0, 0).unwrap().assume_utc()));
+    let clock = Arc::new(Fixed(noon_of(&set)));
     let app = setup.app_at(Arc::new(IdleBrowser), Arc::new(Recorder::default()), clock).await;
     let mut disagreements = Vec::new();
     for (case, draft) in set.cases.iter().zip(&drafts) {
@@ -110,10 +73,7 @@ async fn the_local_check_gives_every_shared_verdict() {
             .check_draft(draft)
             .unwrap()
             .into_iter()
-            .map(|problem| Verdict {
-                field: problem.field,
-                code: serde_json::to_value(problem.code).unwrap().as_str().unwrap().to_owned(),
-            })
+            .map(|problem| Verdict::new(problem.field, problem.code))
             .collect();
         if verdict != case.problems {
             let expected = &case.problems;

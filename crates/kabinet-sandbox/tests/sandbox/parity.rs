@@ -5,62 +5,24 @@
 //! the same file (`kabinet-app/tests/app/parity.rs`), so both sides give the same verdicts.
 
 use kabinet_api::Service;
-use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::support::TestPortal;
 
-#[derive(Deserialize)]
-struct ParitySet {
-    today: String,
-    forms: Map<String, Value>,
-    cases: Vec<Case>,
-}
+#[path = "../../../kabinet-api/tests/api/parity_set.rs"]
+mod parity_set;
 
-#[derive(Deserialize)]
-struct Case {
-    name: String,
-    form: String,
-    answers: Map<String, Value>,
-    problems: Vec<Verdict>,
-}
-
-#[derive(Debug, PartialEq, Deserialize)]
-struct Verdict {
-    field: String,
-    code: String,
-}
-
-fn parity_set() -> ParitySet {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../kabinet-api/tests/form-parity.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-/// A parity form as a service without attachments, so that only the form decides.
-fn service(code: &str, form: &Value) -> Service {
-    Service {
-        code: format!("parity-{code}"),
-        title: "Проверка общих правил".to_owned(),
-        department: "Тест".to_owned(),
-        description: "Форма общего набора проверок".to_owned(),
-        fee_kopecks: 0,
-        processing_days: 1,
-        form: form.clone(),
-        attachments: Vec::new(),
-    }
-}
+use parity_set::{Verdict, as_service, noon_of, parity_set};
 
 #[tokio::test]
 async fn the_portal_gives_every_shared_verdict_over_http() {
     let set = parity_set();
-    let services: Vec<Service> = set.forms.iter().map(|(code, form)| service(code, form)).collect();
-    // Noon in UTC is the same day in Moscow, the portal's time zone.
-    let day = kabinet_api::checks::parse_date(&set.today).expect("`today` is a date");
-    let portal =
-        TestPortal::start_at(day.with_hms(12, 0, 0).unwrap().assume_utc(), move |config| {
-            config.extra_services = services;
-        })
-        .await;
+    let services: Vec<Service> =
+        set.forms.iter().map(|(code, form)| as_service(code, form)).collect();
+    let portal = TestPortal::start_at(noon_of(&set), move |config| {
+        config.extra_services = services;
+    })
+    .await;
     let token = portal.sign_in().await.access_token;
 
     let mut disagreements = Vec::new();
