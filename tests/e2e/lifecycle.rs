@@ -46,6 +46,11 @@ fn count(portal: &Portal, sql: &str) -> Result<i64, String> {
     conn.query_row(sql, [], |row| row.get(0)).map_err(|e| format!("{sql}: {e}"))
 }
 
+/// How many documents the portal holds.
+fn document_count(portal: &Portal) -> Result<i64, String> {
+    portal.running()?.portal.document_count().map_err(|e| e.to_string())
+}
+
 /// Types `text` into field `name` of the draft's form, as a person would.
 async fn fill(app: &Session, name: &str, text: &str) -> Result<(), String> {
     let field = app.wait_for(&format!("#field-{name}"), SCREEN).await?;
@@ -83,7 +88,7 @@ pub async fn lifecycle(
     launch: &Launch<'_>,
 ) -> Result<Session, String> {
     let applications = count(portal, "SELECT COUNT(*) FROM applications")?;
-    let documents = count(portal, "SELECT COUNT(*) FROM documents")?;
+    let documents = document_count(portal)?;
     portal.stop().await?;
 
     // Offline: a second page of the passport goes into the vault.
@@ -166,13 +171,18 @@ pub async fn lifecycle(
     if added != 1 {
         return Err(format!("the portal has {added} new applications, not one"));
     }
-    let uploaded = count(portal, "SELECT COUNT(*) FROM documents")? - documents;
+    let uploaded = document_count(portal)? - documents;
     if uploaded != 1 {
         return Err(format!("the portal has {uploaded} new documents, not the one scan"));
     }
-    let newest = "SELECT id FROM applications WHERE service_code = 'snils' \
-                  AND document_ids LIKE '[_%]' ORDER BY id DESC LIMIT 1";
-    let id = count(portal, newest)?.to_string();
+    let newest =
+        "SELECT id FROM applications WHERE service_code = 'snils' ORDER BY id DESC LIMIT 1";
+    let id = count(portal, newest)?;
+    let attached = portal.running()?.portal.submitted_documents(id).map_err(|e| e.to_string())?;
+    if attached.len() != 1 {
+        return Err(format!("the application went with {attached:?}, not the one scan"));
+    }
+    let id = id.to_string();
 
     // The department asks for the registration page and the address.
     push_change(portal, &id, "in_progress", json!({})).await?;

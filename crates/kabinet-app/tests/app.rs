@@ -778,19 +778,10 @@ async fn a_draft_queued_while_the_portal_is_down_is_sent_once_when_it_is_back() 
 
     let scans = app.vault().await.unwrap().scans;
     let document_id = scans[0].uploaded.as_ref().expect("the sender uploaded the scan");
-    let (attached, documents): (String, i64) = back
-        .portal
-        .store()
-        .lock()
-        .query_row(
-            "SELECT document_ids, (SELECT count(*) FROM documents) FROM applications
-             WHERE id = ?1",
-            [application_id.parse::<i64>().unwrap()],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .unwrap();
+    let attached = back.portal.submitted_documents(application_id.parse().unwrap()).unwrap();
+    let documents = back.portal.document_count().unwrap();
     assert_eq!(
-        serde_json::from_str::<Vec<String>>(&attached).unwrap(),
+        attached,
         vec![document_id.document_id.clone()],
         "the application went with the uploaded scan"
     );

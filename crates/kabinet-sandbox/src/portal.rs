@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use rusqlite::types::Type;
 use tokio::sync::{OwnedRwLockWriteGuard, RwLock, watch};
 
 use crate::catalog::Catalog;
@@ -94,6 +95,33 @@ impl Portal {
     /// The database.
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The ids of the documents submitted with application `id` (none for a seeded one), for
+    /// tests that check what reached the portal.
+    ///
+    /// # Errors
+    /// When there is no such application or the store fails.
+    pub fn submitted_documents(&self, id: i64) -> rusqlite::Result<Vec<String>> {
+        let attached: Option<String> = self.store().lock().query_row(
+            "SELECT document_ids FROM applications WHERE id = ?1",
+            [id],
+            |row| row.get(0),
+        )?;
+        attached
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(|err| rusqlite::Error::FromSqlConversionFailure(0, Type::Text, Box::new(err)))
+            .map(Option::unwrap_or_default)
+    }
+
+    /// How many documents the portal holds, across accounts; identical uploads of one account
+    /// count once.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub fn document_count(&self) -> rusqlite::Result<i64> {
+        self.store().lock().query_row("SELECT count(*) FROM documents", [], |row| row.get(0))
     }
 
     /// The service catalog.

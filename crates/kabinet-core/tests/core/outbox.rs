@@ -302,19 +302,9 @@ fn scan_pdf(seed: u8) -> Vec<u8> {
 
 /// The document ids the portal stored with application `id`, and how many documents it has.
 fn portal_record(portal: &Portal, id: &str) -> (Vec<String>, i64) {
-    let (attached, documents): (String, i64) = portal
-        .sandbox
-        .portal
-        .store()
-        .lock()
-        .query_row(
-            "SELECT document_ids, (SELECT count(*) FROM documents) FROM applications
-             WHERE id = ?1",
-            [id.parse::<i64>().unwrap()],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .unwrap();
-    (serde_json::from_str(&attached).unwrap(), documents)
+    let sandbox = &portal.sandbox.portal;
+    let attached = sandbox.submitted_documents(id.parse().unwrap()).unwrap();
+    (attached, sandbox.document_count().unwrap())
 }
 
 #[tokio::test]
