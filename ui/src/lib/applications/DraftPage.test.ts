@@ -206,7 +206,7 @@ describe('DraftPage', () => {
     await waitFor(() => expect(onQueued).toHaveBeenCalledOnce());
   });
 
-  it('stores a typed date as ISO and anything else as typed, and shows ISO back as ДД.ММ.ГГГГ', async () => {
+  it('stores a typed date as ISO, other text as typed, and shows ISO as ДД.ММ.ГГГГ', async () => {
     const user = userEvent.setup();
     const { calls } = open({ draft: () => draftView({ birth_date: '1985-04-12' }) });
 
@@ -280,7 +280,7 @@ describe('DraftPage', () => {
     expect(screen.queryByTestId('draft-returned')).not.toBeInTheDocument();
   });
 
-  it('offers only the scans that fit an attachment, all on request, and keeps the chosen one', async () => {
+  it('offers the scans that fit an attachment, all on request, keeping the chosen', async () => {
     const user = userEvent.setup();
     open({ draft: () => ({ ...draftView(), scan_ids: ['scan-1'] }) });
 

@@ -114,7 +114,8 @@ export const en: Messages = {
     emptyReply: 'Write a reply or tick a scan.',
     tooLong: (max: number) => `The reply is longer than ${max} characters; shorten it.`,
     answered:
-      'Reply sent. The application is being processed again; the department will announce its decision.',
+      'Reply sent. The application is being processed again; ' +
+      'the department will announce its decision.',
     decisionTitle: 'Decision',
     decidedAt: 'Decided',
     approved: 'The application was approved.',
