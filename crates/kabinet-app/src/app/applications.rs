@@ -147,14 +147,7 @@ impl ScanUploader for VaultUploader {
     fn upload<'a>(&'a self, client: &'a PortalClient, scan: &'a ScanUpload) -> UploadFuture<'a> {
         Box::pin(async move {
             let Some(app) = self.app.upgrade() else { return Err(Error::SignedOut.into()) };
-            if let Ok(vault) = app.current_vault() {
-                let id = scan.scan_id.clone();
-                let known = super::documents::blocking(move || vault.scan(&id)).await;
-                if let Ok(Some((document_id, _))) = known.map(|s| s.uploaded) {
-                    return Ok(document_id);
-                }
-            }
-            app.upload_to_portal(client, &scan.scan_id, Some(scan.kind), Some(&scan.key)).await
+            app.portal_document(client, &scan.scan_id, Some(scan.kind), Some(&scan.key)).await
         })
     }
 }

@@ -64,6 +64,19 @@ pub(super) fn kind_code(kind: DocumentKind) -> DocumentKindCode {
     }
 }
 
+/// What the window is told when an upload it asked for fails.
+pub(super) fn upload_error(err: UploadError) -> CommandError {
+    match err {
+        UploadError::NotInVault => CommandError::from(VaultError::NotFound),
+        UploadError::Portal(Error::Portal { status, code, message }) => {
+            tracing::warn!(status, ?code, "the portal refused an upload");
+            CommandError { code: ErrorCode::Invalid, message }
+        }
+        UploadError::Portal(err) => err.into(),
+        err => CommandError { code: ErrorCode::Internal, message: err.to_string() },
+    }
+}
+
 /// The portal's kind for the window's.
 pub fn document_kind(code: DocumentKindCode) -> DocumentKind {
     match code {
@@ -459,19 +472,27 @@ impl App {
     pub async fn upload_scan(&self, id: String) -> Result<ScanView, CommandError> {
         self.current_vault()?;
         let client = self.documents_client().await?;
-        match self.upload_to_portal(&client, &id, None, None).await {
-            Ok(_) => {}
-            Err(UploadError::NotInVault) => return Err(CommandError::from(VaultError::NotFound)),
-            Err(UploadError::Portal(Error::Portal { status, code, message })) => {
-                tracing::warn!(status, ?code, "the portal refused an upload");
-                return Err(CommandError { code: ErrorCode::Invalid, message });
-            }
-            Err(UploadError::Portal(err)) => return Err(err.into()),
-            Err(err) => {
-                return Err(CommandError { code: ErrorCode::Internal, message: err.to_string() });
+        self.upload_to_portal(&client, &id, None, None).await.map_err(upload_error)?;
+        self.with_scan(move |vault| vault.scan(&id)).await
+    }
+
+    /// The portal's id of scan `scan_id`: the one the vault noted when the scan was uploaded
+    /// before, or else that of a new upload, as [`App::upload_to_portal`] makes it.
+    pub(super) async fn portal_document(
+        &self,
+        client: &PortalClient,
+        scan_id: &str,
+        kind: Option<DocumentKind>,
+        key: Option<&str>,
+    ) -> Result<String, UploadError> {
+        if let Ok(vault) = self.current_vault() {
+            let id = scan_id.to_owned();
+            let known = blocking(move || vault.scan(&id)).await;
+            if let Ok(Some((document_id, _))) = known.map(|scan| scan.uploaded) {
+                return Ok(document_id);
             }
         }
-        self.with_scan(move |vault| vault.scan(&id)).await
+        self.upload_to_portal(client, scan_id, kind, key).await
     }
 
     /// Uploads scan `scan_id` through `client` as `kind` (or the scan's own kind) under `key`,

@@ -19,7 +19,7 @@ use kabinet_core::client::{PortalClient, ReplyOutcome};
 use sha2::{Digest, Sha256};
 
 use super::App;
-use super::documents::{blocking, kind_code};
+use super::documents::{kind_code, upload_error};
 use crate::ipc::outcomes::{
     ClarificationView, DecisionView, RequestedAnswerView, RequestedDocumentView, SavedResultView,
 };
@@ -215,25 +215,6 @@ impl App {
         view
     }
 
-    /// The portal document id of vault scan `scan_id`, uploading it first when it is not on
-    /// the portal yet.
-    async fn uploaded_document(&self, scan_id: &str) -> Result<String, CommandError> {
-        let vault = self.current_vault()?;
-        let scans = blocking(move || vault.scans()).await?;
-        let scan = scans.iter().find(|s| s.id == scan_id).ok_or_else(|| CommandError {
-            code: ErrorCode::NotFound,
-            message: "no such scan".to_owned(),
-        })?;
-        if let Some((document_id, _)) = &scan.uploaded {
-            return Ok(document_id.clone());
-        }
-        let uploaded = self.upload_scan(scan_id.to_owned()).await?;
-        uploaded.uploaded.map(|u| u.document_id).ok_or_else(|| CommandError {
-            code: ErrorCode::Internal,
-            message: "the upload left no document id".to_owned(),
-        })
-    }
-
     /// Answers the open request of application `application_id` with `text` and vault scans:
     /// uploads the scans not on the portal yet, then sends the reply under a key derived from
     /// its content. Returns the application as it is now, with the request marked answered.
@@ -263,9 +244,14 @@ impl App {
         };
         let key = reply_key(&application_id, &request, &text, &scan_ids);
 
+        // Scans the portal has already are not sent again.
+        if !scan_ids.is_empty() {
+            self.current_vault()?;
+        }
         let mut document_ids = Vec::with_capacity(scan_ids.len());
         for scan_id in &scan_ids {
-            document_ids.push(self.uploaded_document(scan_id).await?);
+            let upload = self.portal_document(&client, scan_id, None, None).await;
+            document_ids.push(upload.map_err(upload_error)?);
         }
         let reply = ClarificationReply { text, document_ids };
 
